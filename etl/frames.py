@@ -1,0 +1,251 @@
+"""Canonical, de-duplicated rows → graph frames (nodes and edges with provenance).
+
+Input tables carry canonical string columns plus ``source`` and ``row``. Output follows
+:mod:`ringgraph.model`. Field-level problems (a bad phone, an impossible date) null the
+field and are returned as issues; the row still loads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ringgraph import model as m
+
+from . import normalize as nz
+
+ISSUE_COLUMNS = ["source", "row", "field", "reason", "message"]
+
+
+@dataclass
+class Frames:
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    issues: pd.DataFrame
+
+
+def _json_lines(df: pd.DataFrame) -> pd.Series:
+    """One JSON object string per row; keys in column order, so bytes are reproducible."""
+    if df.empty:
+        return pd.Series([], dtype=object, index=df.index)
+    text = df.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+    return pd.Series(text.rstrip("\n").split("\n"), index=df.index, dtype=object)
+
+
+def _time_str(ts: pd.Series) -> pd.Series:
+    return ts.dt.strftime("%Y-%m-%d %H:%M:%S").astype(object).where(ts.notna(), None)
+
+
+def _issues(df: pd.DataFrame, result: pd.DataFrame, field: str) -> pd.DataFrame:
+    bad = result["issue"] != ""
+    if not bad.any():
+        return pd.DataFrame(columns=ISSUE_COLUMNS)
+    return pd.DataFrame({
+        "source": df.loc[bad, "source"].to_numpy(), "row": df.loc[bad, "row"].to_numpy(),
+        "field": field, "reason": result.loc[bad, "issue"].to_numpy(),
+        "message": f"{field} nulled: " + result.loc[bad, "issue"].str.lower().to_numpy(),
+    })
+
+
+def _nodes(label: str, key: pd.Series, name: pd.Series, props: pd.Series | None,
+           base: pd.DataFrame, at: pd.Series | None = None) -> pd.DataFrame:
+    keep = key.fillna("") != ""
+    out = pd.DataFrame({
+        "label": label, "key": key[keep].to_numpy(), "name": name[keep].to_numpy(),
+        "props": (props[keep].to_numpy() if props is not None else "{}"),
+        "source": base.loc[keep, "source"].to_numpy(), "row": base.loc[keep, "row"].to_numpy(),
+        "at": (at[keep].to_numpy() if at is not None else None),
+    })
+    return out
+
+
+def _edges(rel: str, src_label: str, src: pd.Series, dst_label: str, dst: pd.Series,
+           base: pd.DataFrame, at: pd.Series | None, eid: pd.Series | None = None,
+           props: pd.Series | None = None) -> pd.DataFrame:
+    keep = (src.fillna("") != "") & (dst.fillna("") != "")
+    return pd.DataFrame({
+        "rel": rel, "src_label": src_label, "src_key": src[keep].to_numpy(),
+        "dst_label": dst_label, "dst_key": dst[keep].to_numpy(),
+        "eid": (eid[keep].to_numpy() if eid is not None else ""),
+        "props": (props[keep].to_numpy() if props is not None else "{}"),
+        "source": base.loc[keep, "source"].to_numpy(), "row": base.loc[keep, "row"].to_numpy(),
+        "at": (at[keep].to_numpy() if at is not None else None),
+    })
+
+
+def person_keys(ids: pd.DataFrame, names: pd.Series) -> pd.Series:
+    """Person key: the checked resident ID; a masked ID only together with the name."""
+    key = pd.Series("", index=ids.index, dtype=object)
+    full = ids["kind"] == "full"
+    key[full] = ids.loc[full, "value"]
+    masked = (ids["kind"] == "masked") & (names != "")
+    key[masked] = ids.loc[masked, "value"] + "|" + names[masked]
+    return key
+
+
+def complaint_frames(df: pd.DataFrame, as_of: dt.datetime) -> Frames:
+    """Graph frames for de-duplicated complaint rows (canonical columns + source, row)."""
+    df = df.reset_index(drop=True)
+    issues = []
+
+    t = nz.parse_times(df["received_at"], as_of)
+    issues.append(_issues(df, t, "received_at"))
+    at = _time_str(t["value"])
+
+    names = nz.normalize_person_names(df["name"])
+    missing_name = pd.DataFrame({"issue": np.where(names == "", nz.NAME_MISSING, "")})
+    issues.append(_issues(df, missing_name, "name"))
+
+    ids = nz.normalize_ids(df["id_number"], as_of.date())
+    issues.append(_issues(df, ids, "id_number"))
+    phone = nz.normalize_phones(df["phone"])
+    issues.append(_issues(df, phone, "phone"))
+    contact = nz.normalize_phones(df["contact_phone"])
+    issues.append(_issues(df, contact, "contact_phone"))
+    agent_phone = nz.normalize_phones(df["agent_phone"])
+    issues.append(_issues(df, agent_phone, "agent_phone"))
+    amount = nz.parse_amounts(df["overdue_amount"])
+    issues.append(_issues(df, amount, "overdue_amount"))
+    ip = nz.normalize_ips(df["ip"])
+    issues.append(_issues(df, ip, "ip"))
+    device = nz.normalize_devices(df["device"])
+    province = nz.normalize_provinces(df["province"])
+    demands = nz.normalize_demands(df["demands"])
+    org = nz.normalize_org_names(df["agent_org"])
+    inst = nz.normalize_org_names(df["institution"])
+    agent_name = nz.normalize_person_names(df["agent_name"])
+    channel = nz._clean(df["channel"])
+
+    # Masked phones never become Phone nodes: a node would link on the mask alone.
+    def linkable(p: pd.DataFrame) -> pd.Series:
+        return p["value"].where(p["kind"] != "masked", "")
+
+    contact_v, phone_v, agent_phone_v = linkable(contact), linkable(phone), linkable(agent_phone)
+    pkey = person_keys(ids, names)
+    cid = df["complaint_id"].astype(str).str.strip()
+
+    agent_key = pd.Series("", index=df.index, dtype=object)
+    has_agent = agent_name != ""
+    agent_key[has_agent] = agent_name[has_agent] + "|" + np.where(
+        agent_phone_v[has_agent] != "", agent_phone_v[has_agent], "org:" + org["key"][has_agent])
+
+    complaint_props = _json_lines(pd.DataFrame({
+        "received_at": at, "channel": channel, "province": province,
+        "institution": inst["display"], "demands": demands, "overdue_amount": amount["value"],
+        "loan_account": nz._clean(df["loan_account"]), "text": df["text"].fillna(""),
+        "contact_phone_masked": contact["value"].where(contact["kind"] == "masked", ""),
+    }))
+    person_props = _json_lines(pd.DataFrame({
+        "id_kind": ids["kind"], "id_province": ids["province"], "province": province,
+    }))
+
+    nodes = [
+        _nodes(m.COMPLAINT, cid, cid, complaint_props, df, at),
+        _nodes(m.PERSON, pkey, names, person_props, df, at),
+        _nodes(m.INSTITUTION, inst["key"], inst["display"], None, df, at),
+        _nodes(m.DEVICE, device, device, None, df, at),
+        _nodes(m.IP, ip["value"], ip["value"],
+               _json_lines(pd.DataFrame({"private": ip["private"]})), df, at),
+        _nodes(m.AGENT, agent_key, agent_name, None, df, at),
+        _nodes(m.ORG, org["key"], org["display"], None, df, at),
+    ]
+    for v, p in ((phone_v, phone), (contact_v, contact), (agent_phone_v, agent_phone)):
+        nodes.append(_nodes(m.PHONE, v, v, _json_lines(pd.DataFrame({"kind": p["kind"]})),
+                            df, at))
+
+    edges = [
+        _edges(m.FILED, m.PERSON, pkey, m.COMPLAINT, cid, df, at),
+        _edges(m.AGAINST, m.COMPLAINT, cid, m.INSTITUTION, inst["key"], df, at),
+        _edges(m.HAS_PHONE, m.PERSON, pkey, m.PHONE, phone_v, df, at),
+        _edges(m.CONTACT, m.COMPLAINT, cid, m.PHONE, contact_v, df, at),
+        _edges(m.SUBMITTED_FROM, m.COMPLAINT, cid, m.DEVICE, device, df, at),
+        _edges(m.SUBMITTED_FROM, m.COMPLAINT, cid, m.IP, ip["value"], df, at),
+        _edges(m.REPRESENTED_BY, m.COMPLAINT, cid, m.AGENT, agent_key, df, at),
+        _edges(m.WORKS_FOR, m.AGENT, agent_key, m.ORG, org["key"], df, at),
+        _edges(m.VIA_ORG, m.COMPLAINT, cid, m.ORG, org["key"], df, at),
+        _edges(m.HAS_PHONE, m.AGENT, agent_key, m.PHONE, agent_phone_v, df, at),
+    ]
+
+    docs = nz.parse_attachments(df["attachments"])
+    if not docs.empty:
+        base = df.loc[docs["pos"], ["source", "row"]].reset_index(drop=True)
+        doc_key = pd.Series(np.where(docs["sha256"] != "", "sha256:" + docs["sha256"],
+                                     "cert:" + docs["cert_no"]), dtype=object)
+        doc_at = at.loc[docs["pos"]].reset_index(drop=True)
+        doc_props = _json_lines(docs[["doc_type", "sha256", "issuer", "cert_no"]])
+        nodes.append(_nodes(m.DOCUMENT, doc_key, docs["doc_type"], doc_props, base, doc_at))
+        edges.append(_edges(m.ATTACHED, m.COMPLAINT,
+                            cid.loc[docs["pos"]].reset_index(drop=True), m.DOCUMENT, doc_key,
+                            base, doc_at))
+
+    return Frames(nodes=_finish_nodes(nodes), edges=_finish_edges(edges),
+                  issues=pd.concat([i for i in issues if not i.empty] or
+                                   [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True))
+
+
+def transfer_frames(df: pd.DataFrame, as_of: dt.datetime) -> Frames:
+    """Graph frames for de-duplicated fee-transfer rows: Person -[:PAID]-> Account."""
+    df = df.reset_index(drop=True)
+    issues = []
+    t = nz.parse_times(df["paid_at"], as_of)
+    issues.append(_issues(df, t, "paid_at"))
+    at = _time_str(t["value"])
+    amount = nz.parse_amounts(df["amount"])
+    issues.append(_issues(df, amount, "amount"))
+    names = nz.normalize_person_names(df["payer_name"])
+    ids = nz.normalize_ids(df["payer_id_number"], as_of.date())
+    issues.append(_issues(df, ids, "payer_id_number"))
+    pkey = person_keys(ids, names)
+    account = nz._clean(df["payee_account"]).str.replace(r"[\s-]", "", regex=True)
+    payee = nz._clean(df["payee_name"])
+    person_props = _json_lines(pd.DataFrame({
+        "id_kind": ids["kind"], "id_province": ids["province"], "province": ids["province"],
+    }))
+    paid_props = _json_lines(pd.DataFrame({"amount": amount["value"],
+                                           "memo": nz._clean(df["memo"])}))
+    nodes = [
+        _nodes(m.PERSON, pkey, names, person_props, df, at),
+        _nodes(m.ACCOUNT, account, payee, None, df, at),
+    ]
+    edges = [_edges(m.PAID, m.PERSON, pkey, m.ACCOUNT, account, df, at,
+                    eid=df["transfer_id"].astype(str).str.strip(), props=paid_props)]
+    return Frames(nodes=_finish_nodes(nodes), edges=_finish_edges(edges),
+                  issues=pd.concat([i for i in issues if not i.empty] or
+                                   [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True))
+
+
+def _finish_nodes(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    nodes = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=m.NODE_COLUMNS)],
+                      ignore_index=True)
+    # The earliest (source, row) carries the provenance; sources are ingested in sorted order.
+    nodes = nodes.sort_values(["label", "key", "source", "row"], kind="stable")
+    nodes = nodes.drop_duplicates(["label", "key"], keep="first")
+    return nodes.reset_index(drop=True)[list(m.NODE_COLUMNS)]
+
+
+def _finish_edges(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    edges = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=m.EDGE_COLUMNS)],
+                      ignore_index=True)
+    ident = ["rel", "src_label", "src_key", "dst_label", "dst_key", "eid"]
+    edges = edges.sort_values(ident + ["source", "row"], kind="stable")
+    edges = edges.drop_duplicates(ident, keep="first")
+    return edges.reset_index(drop=True)[list(m.EDGE_COLUMNS)]
+
+
+def merge_frames(parts: list[Frames]) -> Frames:
+    """Concatenate frames of several tables, keeping the first provenance of each fact."""
+    return Frames(
+        nodes=_finish_nodes([p.nodes for p in parts]),
+        edges=_finish_edges([p.edges for p in parts]),
+        issues=pd.concat([p.issues for p in parts if not p.issues.empty] or
+                         [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True),
+    )
+
+
+def dumps(obj) -> str:
+    """Compact JSON with sorted keys for reproducible report bytes."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,262 @@
+"""Projection: the stored property graph → a weighted complaint–complaint graph.
+
+Two complaints are linked when they share an identifier (contact phone, device, IP, agent,
+org, document file, certificate number, the same borrower, the borrower's phone, a payee
+account the borrower paid). An identifier seen on ``d`` complaints adds ``trust[type] /
+(d - 1)`` to each of its ``d (d - 1) / 2`` pairs, so a rare identifier links strongly and a
+common one weakly; identifiers above a per-type degree cap (carrier-NAT IPs, switchboards,
+utility accounts) are cut, as are service numbers (95xxx, 400) unless asked for.
+
+The result is integer-coded: complaints are numbered in sorted id order and edges are
+sorted, so community detection sees the same input whatever order rows were stored in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import model as m
+from .progress import SILENT, Progress
+from .store.base import GraphStore
+
+# Identifier types used in the projection (a Document's certificate number is its own type).
+CERT = "Cert"
+IDENT_TYPES = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG, m.DOCUMENT, CERT, m.PERSON, m.ACCOUNT)
+
+
+def _default_trust() -> dict[str, float]:
+    return {m.DOCUMENT: 3.0, CERT: 3.0, m.ACCOUNT: 2.0, m.PERSON: 2.0, m.DEVICE: 1.5,
+            m.PHONE: 1.5, m.AGENT: 1.5, m.ORG: 1.0, m.IP: 0.5}
+
+
+def _default_max_degree() -> dict[str, int]:
+    return {m.DOCUMENT: 400, CERT: 400, m.ACCOUNT: 300, m.PERSON: 60, m.DEVICE: 200,
+            m.PHONE: 200, m.AGENT: 400, m.ORG: 600, m.IP: 100}
+
+
+@dataclass
+class ProjectionParams:
+    """Settings of the projection; round-trips through JSON."""
+
+    trust: dict[str, float] = field(default_factory=_default_trust)
+    max_degree: dict[str, int] = field(default_factory=_default_max_degree)
+    link_service_numbers: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ProjectionParams":
+        return cls(**d)
+
+
+@dataclass
+class ComplaintGraph:
+    """Integer-coded weighted complaint graph plus what scoring needs.
+
+    Attributes
+    ----------
+    complaints : DataFrame
+        One row per complaint in id order: ``complaint_id, person, province, demands, at``.
+    src, dst, weight : ndarray
+        Undirected edges with ``src < dst`` (indices into ``complaints``), sorted.
+    incidence : DataFrame
+        ``complaint`` (index), ``ident_type``, ``ident`` (store key), ``degree`` for every
+        identifier kept by the projection.
+    params : ProjectionParams
+    """
+
+    complaints: pd.DataFrame
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    incidence: pd.DataFrame
+    params: ProjectionParams
+    cut: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def n(self) -> int:
+        return len(self.complaints)
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the complaint ids, edges, weights and projection parameters."""
+        h = hashlib.sha256()
+        h.update("\x1f".join(self.complaints["complaint_id"]).encode())
+        for arr in (self.src.astype(np.int64), self.dst.astype(np.int64),
+                    np.round(self.weight, 9)):
+            h.update(arr.tobytes())
+        h.update(json.dumps(self.params.to_dict(), sort_keys=True).encode())
+        return h.hexdigest()
+
+    def to_igraph(self):
+        """igraph Graph with a ``weight`` edge attribute."""
+        import igraph as ig
+
+        g = ig.Graph(n=self.n, edges=np.column_stack([self.src, self.dst]).tolist(),
+                     directed=False)
+        g.es["weight"] = self.weight.tolist()
+        return g
+
+    def to_networkx(self, weighted: bool = True):
+        """networkx Graph, nodes and edges added in sorted order (deterministic)."""
+        import networkx as nx
+
+        g = nx.Graph()
+        g.add_nodes_from(range(self.n))
+        if weighted:
+            g.add_weighted_edges_from(zip(self.src.tolist(), self.dst.tolist(),
+                                          self.weight.tolist()))
+        else:
+            g.add_edges_from(zip(self.src.tolist(), self.dst.tolist()))
+        return g
+
+    def canonical(self) -> tuple["ComplaintGraph", np.ndarray]:
+        """The graph with complaints in id order and edges sorted, and ``order`` such that
+        canonical complaint ``i`` is complaint ``order[i]`` of this graph.
+
+        Community detection (leidenalg, python-louvain, networkx) depends on vertex and edge
+        order; fitting on the canonical form makes results independent of input order.
+        """
+        order = np.argsort(self.complaints["complaint_id"].to_numpy(dtype=str), kind="stable")
+        inv = np.empty_like(order)
+        inv[order] = np.arange(self.n)
+        s, d = inv[self.src], inv[self.dst]
+        lo, hi = np.minimum(s, d), np.maximum(s, d)
+        e = np.lexsort((hi, lo))
+        inc = self.incidence.assign(complaint=inv[self.incidence["complaint"].to_numpy()])
+        inc = inc.sort_values(["ident_type", "ident", "complaint"], kind="stable")
+        graph = ComplaintGraph(self.complaints.iloc[order].reset_index(drop=True), lo[e], hi[e],
+                               self.weight[e], inc.reset_index(drop=True), self.params, self.cut)
+        return graph, order
+
+    def shuffled(self, seed: int) -> "ComplaintGraph":
+        """The same graph with complaints and edges in another order (for order tests)."""
+        rng = np.random.default_rng(seed)
+        perm = rng.permutation(self.n)
+        inv = np.empty_like(perm)
+        inv[perm] = np.arange(self.n)
+        complaints = self.complaints.iloc[perm].reset_index(drop=True)
+        s, d = inv[self.src], inv[self.dst]
+        order = rng.permutation(len(s))
+        inc = self.incidence.assign(complaint=inv[self.incidence["complaint"].to_numpy()])
+        return ComplaintGraph(complaints, np.minimum(s, d)[order], np.maximum(s, d)[order],
+                              self.weight[order], inc.sample(frac=1.0, random_state=seed)
+                              .reset_index(drop=True), self.params, self.cut)
+
+
+def _props(series: pd.Series, keys: tuple[str, ...]) -> pd.DataFrame:
+    parsed = [json.loads(p) if isinstance(p, str) and p else {} for p in series]
+    return pd.DataFrame({k: [d.get(k) for d in parsed] for k in keys}, index=series.index)
+
+
+def complaint_table(store: GraphStore) -> pd.DataFrame:
+    """Complaints with the attributes scoring needs, in id order."""
+    nodes = store.nodes(m.COMPLAINT)
+    props = _props(nodes["props"], ("province", "demands", "received_at", "channel"))
+    filed = store.edges((m.FILED,))
+    person = filed.drop_duplicates("dst_key").set_index("dst_key")["src_key"]
+    out = pd.DataFrame({
+        "complaint_id": nodes["key"].astype(str).to_numpy(),
+        "person": nodes["key"].map(person).fillna("").to_numpy(),
+        "province": props["province"].fillna("").to_numpy(),
+        "demands": props["demands"].fillna("").to_numpy(),
+        "at": pd.to_datetime(props["received_at"], errors="coerce").to_numpy(),
+    })
+    return out.sort_values("complaint_id", kind="stable").reset_index(drop=True)
+
+
+def incidence_table(store: GraphStore, complaints: pd.DataFrame,
+                    link_service_numbers: bool = False) -> pd.DataFrame:
+    """Complaint ↔ identifier pairs (``complaint_id, ident_type, ident``), deduplicated."""
+    e = store.edges((m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY, m.VIA_ORG, m.ATTACHED,
+                     m.FILED, m.HAS_PHONE, m.PAID))
+    parts = []
+    direct = e[e["rel"].isin([m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY, m.VIA_ORG,
+                              m.ATTACHED])]
+    parts.append(pd.DataFrame({"complaint_id": direct["src_key"],
+                               "ident_type": direct["dst_label"], "ident": direct["dst_key"]}))
+
+    docs = store.nodes(m.DOCUMENT)
+    if len(docs):
+        cert = _props(docs["props"], ("cert_no",))["cert_no"].fillna("")
+        cert_of = pd.Series(cert.to_numpy(), index=docs["key"].to_numpy())
+        att = direct[direct["rel"] == m.ATTACHED]
+        c = att["dst_key"].map(cert_of).fillna("")
+        keep = c != ""
+        parts.append(pd.DataFrame({"complaint_id": att["src_key"][keep], "ident_type": CERT,
+                                   "ident": c[keep]}))
+
+    filed = e[e["rel"] == m.FILED][["src_key", "dst_key"]].rename(
+        columns={"src_key": "person", "dst_key": "complaint_id"})
+    parts.append(pd.DataFrame({"complaint_id": filed["complaint_id"], "ident_type": m.PERSON,
+                               "ident": filed["person"]}))
+    # Identifiers of the borrower (own phone, accounts paid) reach all their complaints.
+    owned = e[(e["src_label"] == m.PERSON) & e["rel"].isin([m.HAS_PHONE, m.PAID])]
+    via_person = owned.merge(filed, left_on="src_key", right_on="person")
+    parts.append(pd.DataFrame({"complaint_id": via_person["complaint_id"],
+                               "ident_type": via_person["dst_label"],
+                               "ident": via_person["dst_key"]}))
+    represented = e[e["rel"] == m.REPRESENTED_BY][["src_key", "dst_key"]]
+    agent_phone = e[(e["src_label"] == m.AGENT) & (e["rel"] == m.HAS_PHONE)]
+    via_agent = represented.merge(agent_phone[["src_key", "dst_key"]], left_on="dst_key",
+                                  right_on="src_key", suffixes=("", "_p"))
+    parts.append(pd.DataFrame({"complaint_id": via_agent["src_key"], "ident_type": m.PHONE,
+                               "ident": via_agent["dst_key_p"]}))
+
+    inc = pd.concat(parts, ignore_index=True).astype(str)
+    if not link_service_numbers:
+        inc = inc[~((inc["ident_type"] == m.PHONE) & inc["ident"].str.startswith("svc:"))]
+    inc = inc[inc["complaint_id"].isin(complaints["complaint_id"])]
+    return inc.drop_duplicates().sort_values(["ident_type", "ident", "complaint_id"]
+                                             ).reset_index(drop=True)
+
+
+def build_graph(complaints: pd.DataFrame, incidence: pd.DataFrame,
+                params: ProjectionParams | None = None) -> ComplaintGraph:
+    """Weighted complaint graph from complaints and their identifiers (pure function)."""
+    params = params or ProjectionParams()
+    complaints = complaints.sort_values("complaint_id", kind="stable").reset_index(drop=True)
+    index = pd.Series(np.arange(len(complaints)), index=complaints["complaint_id"])
+    inc = incidence.assign(complaint=incidence["complaint_id"].map(index))
+    inc = inc.dropna(subset=["complaint"]).astype({"complaint": np.int64})
+    degree = inc.groupby(["ident_type", "ident"])["complaint"].transform("nunique")
+    inc = inc.assign(degree=degree.astype(np.int64))
+    cap = inc["ident_type"].map(params.max_degree).fillna(np.inf)
+    too_common = inc["degree"] > cap
+    cut = (inc[too_common].groupby(["ident_type", "ident"]).size().rename("degree")
+           .reset_index())
+    kept = inc[~too_common & (inc["degree"] >= 2)]
+
+    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(kept[["ident_type", "ident"]]),
+                               sort=True)
+    a = pd.DataFrame({"g": codes, "c": kept["complaint"].to_numpy(),
+                      "w": (kept["ident_type"].map(params.trust).fillna(1.0)
+                            / (kept["degree"] - 1)).to_numpy()})
+    pairs = a.merge(a[["g", "c"]], on="g", suffixes=("", "2"))
+    pairs = pairs[pairs["c"] < pairs["c2"]]
+    agg = pairs.groupby(["c", "c2"], sort=True)["w"].sum()
+    src = agg.index.get_level_values(0).to_numpy(np.int64)
+    dst = agg.index.get_level_values(1).to_numpy(np.int64)
+    return ComplaintGraph(
+        complaints=complaints, src=src, dst=dst, weight=agg.to_numpy(np.float64),
+        incidence=kept[["complaint", "ident_type", "ident", "degree"]].reset_index(drop=True),
+        params=params, cut=cut)
+
+
+def project(store: GraphStore, params: ProjectionParams | None = None,
+            progress: Progress = SILENT) -> ComplaintGraph:
+    """Read the store and build the weighted complaint graph."""
+    params = params or ProjectionParams()
+    with progress.task("projecting complaint graph", total=3) as t:
+        complaints = complaint_table(store)
+        t.advance()
+        inc = incidence_table(store, complaints, params.link_service_numbers)
+        t.advance()
+        graph = build_graph(complaints, inc, params)
+        t.advance()
+    return graph

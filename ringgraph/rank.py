@@ -1,0 +1,75 @@
+"""Detect, score and rank rings: the step between a projected graph and a :class:`RingResult`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import model as m
+from .detect.base import BaseDetector
+from .progress import SILENT, Progress
+from .project import ComplaintGraph
+from .result import Ring, RingResult
+from .score import ScoreParams, display_ident, ring_features, score_ring
+from .store.base import GraphStore
+
+
+def identifier_names(store: GraphStore) -> dict[tuple[str, str], str]:
+    """Display names of identifiers whose key is not self-explanatory (orgs, documents,
+    accounts)."""
+    names: dict[tuple[str, str], str] = {}
+    for label in (m.ORG, m.DOCUMENT, m.ACCOUNT):
+        nodes = store.nodes(label)
+        names.update(zip(zip([label] * len(nodes), nodes["key"]), nodes["name"].fillna("")))
+    return names
+
+
+def find_rings(graph: ComplaintGraph, detector: BaseDetector,
+               score_params: ScoreParams | None = None,
+               names: dict | None = None, data_fingerprint: str = "",
+               progress: Progress = SILENT) -> RingResult:
+    """Fit ``detector`` on ``graph``, score every community and rank them.
+
+    Rings are ranked by score (ties: first complaint id) and numbered ``RG0001``… in that
+    order, so the same input and parameters always give the same ids.
+    """
+    score_params = score_params or ScoreParams()
+    with progress.task(f"detecting communities ({detector.name})", total=1) as t:
+        detector.fit(graph)
+        t.advance()
+    scored = []
+    with progress.task("scoring rings", total=len(detector.communities_)) as t:
+        for members in detector.communities_:
+            feats, shared = ring_features(graph, members)
+            total, points, reasons = score_ring(feats, shared, score_params, names)
+            flagged = total >= score_params.threshold and \
+                feats["borrowers"] >= score_params.min_borrowers
+            ids = graph.complaints["complaint_id"].iloc[members].tolist()
+            top = [{"type": r.ident_type,
+                    "shown": display_ident(r.ident_type, r.ident, names),
+                    "ident": r.ident, "borrowers": int(r.borrowers),
+                    "complaints": int(r.complaints), "provinces": int(r.provinces),
+                    "degree": int(r.degree)}
+                   for r in shared.head(20).itertuples()]
+            scored.append((total, ids, flagged, feats, points, reasons, top))
+            t.advance()
+    scored.sort(key=lambda s: (-s[0], s[1][0]))
+    rings = [Ring(ring_id=f"RG{i:04d}", rank=i, score=total, flagged=flagged,
+                  complaint_ids=ids, features=feats, points=points,
+                  reasons=[r.to_dict() for r in reasons], shared_identifiers=top)
+             for i, (total, ids, flagged, feats, points, reasons, top)
+             in enumerate(scored, start=1)]
+    return RingResult(
+        detector=detector.name, params=detector.get_params(),
+        seed=int(detector.get_params().get("seed", 0)), projection=graph.params.to_dict(),
+        scoring=score_params.to_dict(), graph_fingerprint=graph.fingerprint(),
+        data_fingerprint=data_fingerprint, n_complaints=graph.n, rings=rings)
+
+
+def rings_table(result: RingResult, top: int = 10) -> pd.DataFrame:
+    """A compact table of the top flagged rings for display."""
+    rows = []
+    for r in result.flagged()[:top]:
+        rows.append({"ring_id": r.ring_id, "score": r.score, "complaints": r.size,
+                     "borrowers": r.features["borrowers"], "provinces": r.features["provinces"],
+                     "top_reason": r.reasons[0]["zh"] if r.reasons else ""})
+    return pd.DataFrame(rows)

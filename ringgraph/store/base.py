@@ -1,0 +1,104 @@
+"""The one narrow interface every graph store implements (DuckDB now, Neo4j next).
+
+Writes are idempotent upserts keyed by node ``(label, key)`` and relationship identity
+``(rel, src_label, src_key, dst_label, dst_key, eid)``; the first provenance wins. Besides
+the graph, a store keeps the ingest bookkeeping: quarantined rows, field-level issues,
+duplicate rows and one report per ingest run.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..progress import SILENT, Progress
+
+QUARANTINE_COLUMNS = ("source", "row", "reason", "field", "message", "raw")
+FIELD_ISSUE_COLUMNS = ("source", "row", "field", "reason", "message")
+DUPLICATE_COLUMNS = ("source", "row", "record_id", "kept_source", "kept_row")
+RECORD_COLUMNS = ("kind", "record_id", "content_hash", "source", "row")
+
+
+class StoreError(Exception):
+    """A store cannot be opened or used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    nodes_added: int
+    edges_added: int
+
+
+class GraphStore(abc.ABC):
+    """Abstract graph store. Use as a context manager or call :meth:`close`."""
+
+    name: str = "abstract"
+
+    # -- graph -----------------------------------------------------------------
+    @abc.abstractmethod
+    def write(self, nodes: pd.DataFrame, edges: pd.DataFrame,
+              progress: Progress = SILENT) -> WriteStats:
+        """Upsert graph frames (columns of :mod:`ringgraph.model`); returns what was new."""
+
+    @abc.abstractmethod
+    def nodes(self, label: str | None = None) -> pd.DataFrame:
+        """All nodes (optionally of one label), sorted by label and key."""
+
+    @abc.abstractmethod
+    def edges(self, rels: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """All relationships (optionally of some types), sorted by identity."""
+
+    @abc.abstractmethod
+    def node_property(self, label: str, prop: str) -> pd.Series:
+        """One property of every node of ``label``, as a Series indexed by key."""
+
+    @abc.abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Node counts by label and relationship counts by type."""
+
+    @abc.abstractmethod
+    def neighbourhood(self, label: str, key: str, hops: int = 1
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Nodes and relationships within ``hops`` of one node (either direction)."""
+
+    @abc.abstractmethod
+    def lookup(self, value: str) -> pd.DataFrame:
+        """Nodes whose key or name equals ``value`` (already normalised by the caller)."""
+
+    # -- ingest bookkeeping ----------------------------------------------------------
+    @abc.abstractmethod
+    def write_bookkeeping(self, quarantine: pd.DataFrame, field_issues: pd.DataFrame,
+                          duplicates: pd.DataFrame, records: pd.DataFrame) -> None:
+        """Upsert quarantine rows, field issues, duplicate rows (keyed by source, row) and
+        loaded records (keyed by kind and record id, with a content hash so a later export
+        of the same id can be told apart as a duplicate or a conflict)."""
+
+    @abc.abstractmethod
+    def table(self, name: str) -> pd.DataFrame:
+        """One bookkeeping table: ``quarantine``, ``field_issues``, ``duplicates``,
+        ``records`` or ``runs``."""
+
+    @abc.abstractmethod
+    def record_run(self, report_json: str) -> None:
+        """Keep one ingest report (JSON text)."""
+
+    def fingerprint(self) -> str:
+        """SHA-256 over the sorted graph: the data snapshot a result was computed on."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for frame in (self.nodes(), self.edges()):
+            h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        return h.hexdigest()
+
+    # -- lifecycle ---------------------------------------------------------------
+    def close(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

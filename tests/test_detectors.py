@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from ringgraph.detect import REGISTRY, get_detector
+from ringgraph.detect import checks
+
+DETECTORS = sorted(REGISTRY)
+
+
+@pytest.mark.parametrize("name", DETECTORS)
+@pytest.mark.parametrize("check", [
+    checks.check_init_does_no_work, checks.check_get_set_params,
+])
+def test_contract_without_graph(name, check):
+    check(REGISTRY[name])
+
+
+@pytest.mark.parametrize("name", DETECTORS)
+@pytest.mark.parametrize("check", [
+    checks.check_fit_returns_self, checks.check_finds_planted_groups,
+    checks.check_same_seed_same_result, checks.check_order_independent,
+])
+def test_contract_on_graph(name, check):
+    check(REGISTRY[name], checks.toy_graph())
+
+
+def test_registry_lookup_and_unknown_name():
+    assert get_detector("leiden", resolution=0.5).resolution == 0.5
+    with pytest.raises(KeyError, match="available"):
+        get_detector("nope")
+
+
+def test_leiden_separates_groups_that_components_merge():
+    g = checks.toy_graph()
+    wcc = get_detector("wcc").fit(g)
+    leiden = get_detector("leiden").fit(g)
+    # The chance IP link joins two planted groups into one component …
+    assert max(len(c) for c in wcc.communities_) == 16
+    # … which modularity splits again.
+    assert max(len(c) for c in leiden.communities_) <= 9
+    assert len(leiden.communities_) == 4
+
+
+def test_min_size_drops_small_communities():
+    g = checks.toy_graph()
+    det = get_detector("leiden", min_size=100).fit(g)
+    assert det.communities_ == [] and (det.labels_ == -1).all()
+
+
+def test_graph_fingerprint_changes_with_params():
+    from ringgraph.project import ProjectionParams, build_graph
+
+    g = checks.toy_graph()
+    p = ProjectionParams()
+    p.trust["Device"] = 9.0
+    g2 = build_graph(g.complaints, g.incidence.assign(
+        complaint_id=g.complaints["complaint_id"].to_numpy()[g.incidence["complaint"]])[
+        ["complaint_id", "ident_type", "ident"]], p)
+    assert g.fingerprint() != g2.fingerprint()
+    assert np.array_equal(g.src, g2.src)
