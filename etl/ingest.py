@@ -23,10 +23,12 @@ from .frames import Frames, complaint_frames, merge_frames, transfer_frames
 from .read import SUPPORTED_SUFFIXES, ExportError, RawTable, read_export
 
 ID_MISSING = "ID_MISSING"
+REQUIRED_MISSING = "REQUIRED_MISSING"
 DUPLICATE_ID_CONFLICT = "DUPLICATE_ID_CONFLICT"
 
 _ID_FIELD = {schema.COMPLAINT: "complaint_id", schema.TRANSFER: "transfer_id"}
 _FIELDS = {schema.COMPLAINT: schema.COMPLAINT_FIELDS, schema.TRANSFER: schema.TRANSFER_FIELDS}
+_REQUIRED = {schema.COMPLAINT: schema.COMPLAINT_REQUIRED, schema.TRANSFER: schema.TRANSFER_REQUIRED}
 
 
 @dataclass
@@ -140,6 +142,17 @@ def triage(tables: list[RawTable], kind: str, known: pd.DataFrame
             "source": e["source"], "row": e["row"], "reason": ID_MISSING, "field": idf,
             "message": f"{idf} is empty", "raw": _raw_json(e, fields)}))
     df = df[~empty]
+    for req in _REQUIRED[kind]:
+        if req == idf:
+            continue
+        lacking = df[req].astype(str).str.strip() == ""
+        if lacking.any():
+            e = df[lacking]
+            q_parts.append(pd.DataFrame({
+                "source": e["source"], "row": e["row"], "reason": REQUIRED_MISSING,
+                "field": req, "message": f"required field {req} is empty",
+                "raw": _raw_json(e, fields)}))
+            df = df[~lacking]
 
     prior = known.rename(columns={"record_id": idf, "content_hash": "kept_hash",
                                   "source": "kept_source", "row": "kept_row"})

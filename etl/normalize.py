@@ -360,7 +360,8 @@ def parse_attachments(s: pd.Series) -> pd.DataFrame:
         return pd.DataFrame(columns=["pos", "doc_type", "sha256", "issuer", "cert_no"])
     parts = t.str.split(r"[;；]", regex=True).explode()
     parts = parts[parts.str.strip() != ""]
-    fields = parts.str.split("|", n=3, expand=True).reindex(columns=range(4)).fillna("")
+    fields = parts.str.split("|", n=3, expand=True).reindex(columns=range(4), fill_value="")
+    fields = fields.astype(object).where(fields.notna(), "")
     fields = fields.apply(lambda c: _clean(c))
     sha = fields[1].str.extract(_HASH)[0].fillna("").str.lower()
     out = pd.DataFrame({

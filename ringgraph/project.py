@@ -46,6 +46,12 @@ class ProjectionParams:
     trust: dict[str, float] = field(default_factory=_default_trust)
     max_degree: dict[str, int] = field(default_factory=_default_max_degree)
     link_service_numbers: bool = False
+    # Fees are hundreds to tens of thousands of yuan; everyday payments (shops, utilities,
+    # payment platforms) are small and would tie genuine borrowers together.
+    min_fee_amount: float = 1000.0
+    # An IP behind which this many distinct devices submitted is carrier NAT / public
+    # Wi-Fi, not an office: a ring's office has a handful of devices.
+    nat_device_fanout: int = 8
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -171,10 +177,17 @@ def complaint_table(store: GraphStore) -> pd.DataFrame:
 
 
 def incidence_table(store: GraphStore, complaints: pd.DataFrame,
-                    link_service_numbers: bool = False) -> pd.DataFrame:
+                    params: ProjectionParams | None = None) -> pd.DataFrame:
     """Complaint ↔ identifier pairs (``complaint_id, ident_type, ident``), deduplicated."""
+    params = params or ProjectionParams()
     e = store.edges((m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY, m.VIA_ORG, m.ATTACHED,
                      m.FILED, m.HAS_PHONE, m.PAID))
+    paid = e["rel"] == m.PAID
+    if paid.any():
+        amount = pd.to_numeric(_props(e.loc[paid, "props"], ("amount",))["amount"],
+                               errors="coerce").fillna(0.0)
+        small = amount.index[amount < params.min_fee_amount]
+        e = e.drop(index=small)
     parts = []
     direct = e[e["rel"].isin([m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY, m.VIA_ORG,
                               m.ATTACHED])]
@@ -209,11 +222,23 @@ def incidence_table(store: GraphStore, complaints: pd.DataFrame,
                                "ident": via_agent["dst_key_p"]}))
 
     inc = pd.concat(parts, ignore_index=True).astype(str)
-    if not link_service_numbers:
+    inc = inc[~inc["ident"].isin(_nat_ips(direct, params.nat_device_fanout))
+              | (inc["ident_type"] != m.IP)]
+    if not params.link_service_numbers:
         inc = inc[~((inc["ident_type"] == m.PHONE) & inc["ident"].str.startswith("svc:"))]
     inc = inc[inc["complaint_id"].isin(complaints["complaint_id"])]
     return inc.drop_duplicates().sort_values(["ident_type", "ident", "complaint_id"]
                                              ).reset_index(drop=True)
+
+
+def _nat_ips(direct: pd.DataFrame, fanout: int) -> set[str]:
+    """IPs behind which at least ``fanout`` distinct devices submitted complaints."""
+    sub = direct[direct["rel"] == m.SUBMITTED_FROM]
+    ips = sub[sub["dst_label"] == m.IP][["src_key", "dst_key"]]
+    devs = sub[sub["dst_label"] == m.DEVICE][["src_key", "dst_key"]]
+    both = ips.merge(devs, on="src_key", suffixes=("_ip", "_dev"))
+    n = both.groupby("dst_key_ip")["dst_key_dev"].nunique()
+    return set(n[n >= fanout].index)
 
 
 def build_graph(complaints: pd.DataFrame, incidence: pd.DataFrame,
@@ -255,7 +280,7 @@ def project(store: GraphStore, params: ProjectionParams | None = None,
     with progress.task("projecting complaint graph", total=3) as t:
         complaints = complaint_table(store)
         t.advance()
-        inc = incidence_table(store, complaints, params.link_service_numbers)
+        inc = incidence_table(store, complaints, params)
         t.advance()
         graph = build_graph(complaints, inc, params)
         t.advance()

@@ -9,7 +9,8 @@ from .detect.base import BaseDetector
 from .progress import SILENT, Progress
 from .project import ComplaintGraph
 from .result import Ring, RingResult
-from .score import ScoreParams, display_ident, ring_features, score_ring
+from .score import (ScoreParams, display_ident, evidence_kinds, is_flagged, ring_features,
+                    score_ring)
 from .store.base import GraphStore
 
 
@@ -41,8 +42,8 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
         for members in detector.communities_:
             feats, shared = ring_features(graph, members)
             total, points, reasons = score_ring(feats, shared, score_params, names)
-            flagged = total >= score_params.threshold and \
-                feats["borrowers"] >= score_params.min_borrowers
+            feats["evidence_kinds"] = evidence_kinds(feats)
+            flagged = is_flagged(total, feats, score_params)
             ids = graph.complaints["complaint_id"].iloc[members].tolist()
             top = [{"type": r.ident_type,
                     "shown": display_ident(r.ident_type, r.ident, names),

@@ -15,9 +15,12 @@ demands           0.10    every complaint demands 精神赔偿, or 停息挂账 
 burst             0.05    all complaints fall within 30 days
 ================  ======  =========================================================
 
-A community is flagged when its score reaches ``threshold`` and it has at least
-``min_borrowers`` distinct borrowers. Every component that contributes becomes a reason
-with its evidence, so a flag can always be explained and challenged.
+A community is flagged when its score reaches ``threshold``, it has at least
+``min_borrowers`` distinct borrowers, and at least ``min_evidence_kinds`` independent kinds
+of evidence (a contact/submission/representation identifier shared by ≥ 3 borrowers,
+reused material, a fee account paid by ≥ 3 borrowers, pressure demands in ≥ 30% of
+complaints): no single signal is proof alone. Every component that contributes becomes a
+reason with its evidence, so a flag can always be explained and challenged.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ class ScoreParams:
         "fees": 0.15, "demands": 0.10, "burst": 0.05})
     threshold: float = 0.45
     min_borrowers: int = 5
+    min_evidence_kinds: int = 2
     burst_days: int = 30
 
     def to_dict(self) -> dict:
@@ -128,6 +132,7 @@ def ring_features(graph: ComplaintGraph, members: np.ndarray) -> tuple[dict, pd.
         ends = np.searchsorted(at, at + window, side="right")
         burst = float((ends - np.arange(len(at))).max() / len(c))
     accounts = shared[shared["ident_type"] == m.ACCOUNT]
+    channel = shared[shared["ident_type"].isin([m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG])]
     feats = {
         "complaints": int(len(c)),
         "borrowers": int(borrower.nunique()),
@@ -135,6 +140,7 @@ def ring_features(graph: ComplaintGraph, members: np.ndarray) -> tuple[dict, pd.
         "agents": int(inc[inc["ident_type"] == m.AGENT]["ident"].nunique()),
         "orgs": int(inc[inc["ident_type"] == m.ORG]["ident"].nunique()),
         "max_shared_borrowers": int(shared["borrowers"].max()) if len(shared) else 0,
+        "max_channel_borrowers": int(channel["borrowers"].max()) if len(channel) else 0,
         "material_borrowers": borrowers_on([m.DOCUMENT, CERT]),
         "represented_borrowers": borrowers_on([m.AGENT, m.ORG]),
         "max_account_payers": int(accounts["borrowers"].max()) if len(accounts) else 0,
@@ -144,6 +150,26 @@ def ring_features(graph: ComplaintGraph, members: np.ndarray) -> tuple[dict, pd.
         "last_at": str(pd.Timestamp(at[-1])) if len(at) else "",
     }
     return feats, shared
+
+
+def evidence_kinds(feats: dict) -> list[str]:
+    """The independent kinds of evidence a community shows (see module docstring)."""
+    kinds = []
+    if feats["max_channel_borrowers"] >= 3:
+        kinds.append("shared_channel")
+    if feats["material_borrowers"] >= 2:
+        kinds.append("material_reuse")
+    if feats["max_account_payers"] >= 3:
+        kinds.append("fee_account")
+    if feats["pressure_demand_share"] >= 0.3:
+        kinds.append("pressure_demands")
+    return kinds
+
+
+def is_flagged(total: float, feats: dict, params: ScoreParams) -> bool:
+    """The flag rule: score, size and corroboration by independent evidence."""
+    return (total >= params.threshold and feats["borrowers"] >= params.min_borrowers
+            and len(evidence_kinds(feats)) >= params.min_evidence_kinds)
 
 
 def score_ring(feats: dict, shared: pd.DataFrame, params: ScoreParams,
@@ -156,7 +182,7 @@ def score_ring(feats: dict, shared: pd.DataFrame, params: ScoreParams,
         "representation": _clip(feats["represented_borrowers"] / 5),
         "fees": _clip((feats["max_account_payers"] - 1) / 4),
         "demands": _clip(feats["pressure_demand_share"]),
-        "burst": _clip(feats["burst_share"]),
+        "burst": _clip(feats["burst_share"]) if feats["complaints"] >= 3 else 0.0,
     }
     points = {k: round(params.weights.get(k, 0.0) * v, 4) for k, v in comp.items()}
     total = round(float(sum(points.values())), 4)
