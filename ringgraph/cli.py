@@ -21,6 +21,8 @@ from pathlib import Path
 import click
 
 DB_ENV = "RINGGRAPH_DB"
+STORE_ENV = "RINGGRAPH_STORE"
+STORES = ("duckdb", "neo4j")
 
 
 class UserError(click.ClickException):
@@ -48,17 +50,28 @@ def _default_db() -> str:
     return os.environ.get(DB_ENV, DEFAULT_DB)
 
 
-def _open_store(db: str, read_only: bool = False):
+def _open_store(db: str, read_only: bool = False, kind: str = "duckdb"):
     from .store import StoreError, open_store
 
     try:
-        return open_store("duckdb", db, read_only=read_only)
+        return open_store(kind, db, read_only=read_only)
     except StoreError as exc:
         raise UserError(str(exc)) from None
 
 
 db_option = click.option("--db", default=None, metavar="PATH",
                          help=f"DuckDB store file [default: ${DB_ENV} or data/ringgraph.duckdb]")
+store_option = click.option(
+    "--store", "store_kind", type=click.Choice(STORES), default=None,
+    help=f"Graph store [default: ${STORE_ENV} or duckdb]; neo4j reads NEO4J_URI, NEO4J_USER, "
+         "NEO4J_PASSWORD, NEO4J_DATABASE from the environment.")
+
+
+def _store_kind(kind: str | None) -> str:
+    kind = kind or os.environ.get(STORE_ENV, "duckdb")
+    if kind not in STORES:
+        raise UserError(f"${STORE_ENV}={kind!r} is not one of {', '.join(STORES)}")
+    return kind
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,12 +114,13 @@ def simulate(complaints: int, seed: int, out: Path, rings: int | None,
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
+@store_option
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file mapping export headers to canonical fields.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to save the ingest report JSON [default: next to the store].")
-def ingest(paths: tuple[Path, ...], db: str | None, mapping: Path | None,
-           report: Path | None) -> None:
+def ingest(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
+           mapping: Path | None, report: Path | None) -> None:
     """Read export files or folders into the graph store (idempotent)."""
     from etl.ingest import ingest as run
     from etl.read import ExportError
@@ -118,7 +132,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, mapping: Path | None,
     for p in paths:
         if not p.exists():
             raise UserError(f"{p}: no such file or folder")
-    with _open_store(db) as store:
+    with _open_store(db, kind=_store_kind(store_kind)) as store:
         try:
             rep = run(list(paths), store, mapping=user_map, progress=_progress())
         except ExportError as exc:
@@ -180,6 +194,7 @@ def _print_ingest(rep, db: str, report: Path) -> None:
 # ------------------------------------------------------------------------------ detect
 @cli.command()
 @db_option
+@store_option
 @click.option("--detector", default="leiden", show_default=True,
               help="Detector name (see --list-detectors).")
 @click.option("--list-detectors", is_flag=True, help="List detectors and exit.")
@@ -190,7 +205,7 @@ def _print_ingest(rep, db: str, report: Path) -> None:
               help="Folder for rings.csv and rings.json [default: results/ next to the store].")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many rings to print.")
-def detect(db: str | None, detector: str, list_detectors: bool, resolution: float | None,
+def detect(db: str | None, store_kind: str | None, detector: str, list_detectors: bool, resolution: float | None,
            seed: int, threshold: float | None, out: Path | None, top: int) -> None:
     """Project the graph, detect communities, score and rank rings with reasons."""
     from .detect import REGISTRY, get_detector
@@ -215,7 +230,7 @@ def detect(db: str | None, detector: str, list_detectors: bool, resolution: floa
         sp.threshold = threshold
     db = db or _default_db()
     prog = _progress()
-    with _open_store(db, read_only=True) as store:
+    with _open_store(db, read_only=True, kind=_store_kind(store_kind)) as store:
         graph = project(store, progress=prog)
         if graph.n == 0:
             raise UserError(f"{db}: the store holds no complaints; run `ringgraph ingest` first")
