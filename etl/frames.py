@@ -87,8 +87,13 @@ def person_keys(ids: pd.DataFrame, names: pd.Series) -> pd.Series:
     return key
 
 
-def complaint_frames(df: pd.DataFrame, as_of: dt.datetime) -> Frames:
-    """Graph frames for de-duplicated complaint rows (canonical columns + source, row)."""
+def complaint_frames(df: pd.DataFrame, as_of: dt.datetime,
+                     org_merges: list | None = None) -> Frames:
+    """Graph frames for de-duplicated complaint rows (canonical columns + source, row).
+
+    ``org_merges`` (from :func:`etl.resolve.resolve_orgs`) maps variant org keys onto their
+    canonical key; the Org node records its aliases and the merges it absorbed.
+    """
     df = df.reset_index(drop=True)
     issues = []
 
@@ -116,6 +121,9 @@ def complaint_frames(df: pd.DataFrame, as_of: dt.datetime) -> Frames:
     province = nz.normalize_provinces(df["province"])
     demands = nz.normalize_demands(df["demands"])
     org = nz.normalize_org_names(df["agent_org"])
+    merged = {mg.variant: mg for mg in (org_merges or [])}
+    if merged:
+        org["key"] = org["key"].map(lambda k: merged[k].canonical if k in merged else k)
     inst = nz.normalize_org_names(df["institution"])
     agent_name = nz.normalize_person_names(df["agent_name"])
     channel = nz._clean(df["channel"])
@@ -151,7 +159,7 @@ def complaint_frames(df: pd.DataFrame, as_of: dt.datetime) -> Frames:
         _nodes(m.IP, ip["value"], ip["value"],
                _json_lines(pd.DataFrame({"private": ip["private"]})), df, at),
         _nodes(m.AGENT, agent_key, agent_name, None, df, at),
-        _nodes(m.ORG, org["key"], org["display"], None, df, at),
+        _nodes(m.ORG, org["key"], org["display"], _org_props(org, merged), df, at),
     ]
     for v, p in ((phone_v, phone), (contact_v, contact), (agent_phone_v, agent_phone)):
         nodes.append(_nodes(m.PHONE, v, v, _json_lines(pd.DataFrame({"kind": p["kind"]})),
@@ -185,6 +193,21 @@ def complaint_frames(df: pd.DataFrame, as_of: dt.datetime) -> Frames:
     return Frames(nodes=_finish_nodes(nodes), edges=_finish_edges(edges),
                   issues=pd.concat([i for i in issues if not i.empty] or
                                    [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True))
+
+
+def _org_props(org: pd.DataFrame, merged: dict) -> pd.Series:
+    """Per row, the props its Org node gets: every display variant of the key seen in this
+    load, and the merges into it (so a reviewer sees what was folded together)."""
+    keyed = org[org["key"] != ""]
+    aliases = keyed.groupby("key")["display"].agg(lambda v: sorted(set(v)))
+    absorbed: dict[str, list] = {}
+    for mg in merged.values():
+        absorbed.setdefault(mg.canonical, []).append({"key": mg.variant, "score": mg.score})
+    props = {k: json.dumps({"aliases": aliases.get(k, []),
+                            "merged_from": sorted(absorbed.get(k, []), key=lambda d: d["key"])},
+                           ensure_ascii=False, sort_keys=True)
+             for k in aliases.index}
+    return org["key"].map(lambda k: props.get(k, "{}"))
 
 
 def transfer_frames(df: pd.DataFrame, as_of: dt.datetime) -> Frames:

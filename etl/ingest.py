@@ -15,12 +15,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ringgraph.model import ORG
 from ringgraph.progress import SILENT, Progress
 from ringgraph.store.base import GraphStore
 
 from . import schema
 from .frames import Frames, complaint_frames, merge_frames, transfer_frames
+from .normalize import normalize_org_names
 from .read import SUPPORTED_SUFFIXES, ExportError, RawTable, read_export
+from .resolve import ResolveParams, resolve_orgs
 
 ID_MISSING = "ID_MISSING"
 REQUIRED_MISSING = "REQUIRED_MISSING"
@@ -52,6 +55,7 @@ class IngestReport:
     field_issues_by_reason: dict[str, int] = field(default_factory=dict)
     nodes_added: int = 0
     edges_added: int = 0
+    org_merges: list[dict] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -101,9 +105,21 @@ def discover(paths: list[Path]) -> list[tuple[Path, str]]:
     return sorted(found, key=lambda t: t[1])
 
 
+_AMOUNT_FIELDS = ("overdue_amount", "amount")
+
+
 def content_hash(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
-    """64-bit hash of a record's trimmed canonical values, as hex (duplicate detection)."""
+    """64-bit hash of a record's trimmed canonical values, as hex (duplicate detection).
+
+    Amounts are compared as numbers written plainly: a workbook stores ``57820.3`` where
+    the same ticket's CSV export says ``57,820.30``.
+    """
     values = frame[list(fields)].apply(lambda c: c.astype(str).str.strip())
+    for f in _AMOUNT_FIELDS:
+        if f in values:
+            v = values[f].str.replace(",", "", regex=False)
+            v = v.str.replace(r"^(\d+\.\d*?)0+$", r"\1", regex=True)
+            values[f] = v.str.replace(r"^(\d+)\.$", r"\1", regex=True)
     h = pd.util.hash_pandas_object(values, index=False).to_numpy()
     return pd.Series(np.char.mod("%016x", h), index=frame.index, dtype=object)
 
@@ -197,7 +213,8 @@ def _default_as_of() -> dt.datetime:
 
 
 def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None = None,
-           as_of: dt.datetime | None = None, progress: Progress = SILENT) -> IngestReport:
+           as_of: dt.datetime | None = None, progress: Progress = SILENT,
+           sheet: str | None = None, resolve: ResolveParams | None = None) -> IngestReport:
     """Ingest export files or folders into ``store`` and return the report.
 
     Parameters
@@ -212,6 +229,10 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
         Times after this are flagged as future (default: end of today).
     progress : Progress, optional
         Progress reporter.
+    sheet : str, optional
+        Read only this worksheet of XLSX files (default: every sheet).
+    resolve : ResolveParams, optional
+        Thresholds for merging near-identical organisation names.
 
     Returns
     -------
@@ -227,7 +248,7 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
     with progress.task("reading exports", total=len(files)) as task:
         for path, name in files:
             try:
-                got = read_export(path, name, mapping)
+                got = read_export(path, name, mapping, sheet)
             except ExportError as exc:
                 fr = FileReport(source=name, error=str(exc))
                 report.files.append(fr)
@@ -260,7 +281,14 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
             duplicates.append(dups)
             quarantine.append(quar)
             if len(load):
-                frames.append(build(load, as_of))
+                if kind == schema.COMPLAINT:
+                    keys = normalize_org_names(load["agent_org"])["key"]
+                    merges = resolve_orgs(keys[keys != ""].value_counts().to_dict(),
+                                          store.nodes(ORG)["key"].tolist(), resolve)
+                    report.org_merges = [mg.to_dict() for mg in merges]
+                    frames.append(complaint_frames(load, as_of, merges))
+                else:
+                    frames.append(build(load, as_of))
                 records.append(pd.DataFrame({
                     "kind": kind, "record_id": load[_ID_FIELD[kind]],
                     "content_hash": load["content_hash"], "source": load["source"],

@@ -88,9 +88,32 @@ def normalize_phones(s: pd.Series) -> pd.DataFrame:
     mask_token = t.str.replace(r"[^\d*]", "", regex=True)
     value[masked] = "masked:" + mask_token[masked]
     kind[masked] = "masked"
+    # Numbers abroad (+852 …) are rare: validate those few with libphonenumber.
+    foreign = ~(mobile | service | landline | masked | empty) & (
+        t.str.startswith("+") | (t.str.startswith("00") & ~intl))
+    if foreign.any():
+        parsed = {u: _e164_abroad(u) for u in pd.unique(t[foreign].to_numpy())}
+        e164 = t[foreign].map(parsed)
+        ok = e164 != ""
+        value[e164.index[ok]] = e164[ok]
+        kind[e164.index[ok]] = "international"
     issue = pd.Series("", index=s.index, dtype=object)
-    issue[~(mobile | service | landline | masked | empty)] = PHONE_INVALID
+    issue[(value == "") & ~empty] = PHONE_INVALID
     return _frame(s.index, value=value, kind=kind, issue=issue)
+
+
+def _e164_abroad(text: str) -> str:
+    """E.164 of a valid non-mainland number written with + or 00, else ``""``."""
+    import phonenumbers
+
+    t = "+" + text[2:] if text.startswith("00") else text
+    try:
+        num = phonenumbers.parse(t, None)
+    except phonenumbers.NumberParseException:
+        return ""
+    if num.country_code == 86 or not phonenumbers.is_valid_number(num):
+        return ""
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --------------------------------------------------------------------- resident IDs

@@ -101,7 +101,9 @@ def _table(name: str, headers: list[str], records: list[tuple[int, list]],
             quarantine.append(dict(source=name, row=rowno, reason=ROW_BLANK, field="",
                                    message="blank record", raw=values))
             continue
-        if len(values) > width and any(str(v).strip() for v in values[width:]):
+        extra = len(values) > width and any(str(v).strip() for v in values[width:])
+        # A short record is a truncated one (a file cut off, a stray line break).
+        if extra or len(values) < width:
             quarantine.append(dict(
                 source=name, row=rowno, reason=ROW_FIELD_COUNT, field="",
                 message=f"{len(values)} fields where the header has {width}", raw=values))
@@ -126,6 +128,8 @@ def _cell(v) -> str:
         return ""
     if isinstance(v, dt.datetime):
         return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.strftime("%Y-%m-%d")
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
@@ -148,35 +152,38 @@ def read_csv(path: Path, name: str, mapping: dict[str, str] | None = None) -> li
 
 def read_xlsx(path: Path, name: str, mapping: dict[str, str] | None = None,
               sheet: str | None = None) -> list[RawTable]:
-    import openpyxl
-    import zipfile
+    """Every sheet (or the one named ``sheet``) of a workbook, one table per sheet."""
+    import python_calamine
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ExportError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") \
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for bad files
+        raise ExportError(f"{name}: not a readable XLSX workbook "
+                          f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") \
             from None
+    names = [sheet] if sheet else list(wb.sheet_names)
     tables = []
-    try:
-        names = [sheet] if sheet else wb.sheetnames
-        for sname in names:
-            if sname not in wb.sheetnames:
-                raise ExportError(f"{name}: no sheet named {sname!r}")
-            rows = wb[sname].iter_rows(values_only=True)
-            headers = next(rows, None)
-            if headers is None:
-                continue
-            headers = [_cell(h) for h in headers]
-            while headers and not headers[-1]:
-                headers.pop()
-            records = [(i, list(r)) for i, r in enumerate(rows, start=1)]
-            # Trailing empty rows are formatting, not data.
-            while records and not any(_cell(v).strip() for v in records[-1][1]):
-                records.pop()
-            label = name if len(names) == 1 else f"{name}#{sname}"
-            tables.append(_table(label, headers, records, mapping))
-    finally:
-        wb.close()
+    for sname in names:
+        if sname not in wb.sheet_names:
+            raise ExportError(f"{name}: no sheet named {sname!r} "
+                              f"(sheets: {', '.join(wb.sheet_names)})")
+        try:
+            rows = wb.get_sheet_by_name(sname).to_python()
+        except Exception as exc:  # noqa: BLE001
+            raise ExportError(f"{name}: sheet {sname!r} cannot be read "
+                              f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+                              ) from None
+        if not rows:
+            continue
+        headers = [_cell(h) for h in rows[0]]
+        while headers and not headers[-1]:
+            headers.pop()
+        records = [(i, list(r)) for i, r in enumerate(rows[1:], start=1)]
+        # Trailing empty rows are formatting, not data.
+        while records and not any(_cell(v).strip() for v in records[-1][1]):
+            records.pop()
+        label = name if len(names) == 1 else f"{name}#{sname}"
+        tables.append(_table(label, headers, records, mapping))
     if not tables:
         raise ExportError(f"{name}: workbook has no sheet with a header row")
     return tables
@@ -213,13 +220,17 @@ def read_jsonl(path: Path, name: str, mapping: dict[str, str] | None = None) -> 
     return [table]
 
 
-def read_export(path: Path, name: str, mapping: dict[str, str] | None = None) -> list[RawTable]:
-    """Read any supported export; raises :class:`ExportError` for unreadable files."""
+def read_export(path: Path, name: str, mapping: dict[str, str] | None = None,
+                sheet: str | None = None) -> list[RawTable]:
+    """Read any supported export; raises :class:`ExportError` for unreadable files.
+
+    ``sheet`` names the one worksheet to read from workbooks (default: every sheet).
+    """
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return read_csv(path, name, mapping)
     if suffix == ".xlsx":
-        return read_xlsx(path, name, mapping)
+        return read_xlsx(path, name, mapping, sheet)
     if suffix == ".jsonl":
         return read_jsonl(path, name, mapping)
     raise ExportError(f"{name}: unsupported file type {suffix!r} "

@@ -117,10 +117,12 @@ def simulate(complaints: int, seed: int, out: Path, rings: int | None,
 @store_option
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file mapping export headers to canonical fields.")
+@click.option("--sheet", default=None, metavar="NAME",
+              help="Read only this worksheet of XLSX files [default: every sheet].")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to save the ingest report JSON [default: next to the store].")
 def ingest(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
-           mapping: Path | None, report: Path | None) -> None:
+           mapping: Path | None, sheet: str | None, report: Path | None) -> None:
     """Read export files or folders into the graph store (idempotent)."""
     from etl.ingest import ingest as run
     from etl.read import ExportError
@@ -134,7 +136,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
             raise UserError(f"{p}: no such file or folder")
     with _open_store(db, kind=_store_kind(store_kind)) as store:
         try:
-            rep = run(list(paths), store, mapping=user_map, progress=_progress())
+            rep = run(list(paths), store, mapping=user_map, progress=_progress(), sheet=sheet)
         except ExportError as exc:
             raise UserError(str(exc)) from None
     report = report or Path(db).with_name(Path(db).stem + "_ingest_report.json")

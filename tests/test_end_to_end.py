@@ -88,3 +88,33 @@ def test_reingest_is_idempotent(pipeline, tmp_path):
     assert rep["totals"]["loaded"] == 0 and rep["nodes_added"] == 0
     with DuckDBStore(db, read_only=True) as s:
         assert s.fingerprint() == before
+
+
+EXPECTED_REASON = {
+    "empty_name": "NAME_MISSING", "future_date": "DATE_FUTURE", "id_checksum": "ID_CHECKSUM",
+    "impossible_date": "DATE_INVALID", "invalid_phone": "PHONE_INVALID",
+    "non_numeric_amount": "AMOUNT_INVALID", "unparseable_date": "DATE_UNPARSEABLE",
+    "empty_id": "ID_MISSING", "id_conflict": "DUPLICATE_ID_CONFLICT",
+    "too_many_columns": "ROW_FIELD_COUNT", "empty_account": "REQUIRED_MISSING",
+}
+
+
+def test_planted_defects_found_exactly(pipeline):
+    """Each planted bad row gets exactly the expected outcome, and no clean row is touched."""
+    _, scen, db, _ = pipeline
+    from ringgraph.store import DuckDBStore
+
+    bad = pd.read_csv(scen / "truth" / "bad_rows.csv", dtype=str, keep_default_na=False)
+    bad["file"] = bad["file"].str.removeprefix("exports/")
+    bad["row"] = bad["row"].astype(int)
+    with DuckDBStore(db, read_only=True) as store:
+        issues = store.table("field_issues")
+        quarantine = store.table("quarantine")
+    want_issues = {(r.file, r.row, r.field, EXPECTED_REASON[r.kind])
+                   for r in bad[bad["expected"] == "field"].itertuples()}
+    got_issues = set(zip(issues["source"], issues["row"], issues["field"], issues["reason"]))
+    assert got_issues == want_issues
+    want_q = {(r.file, r.row, EXPECTED_REASON[r.kind])
+              for r in bad[bad["expected"] == "quarantine"].itertuples()}
+    got_q = set(zip(quarantine["source"], quarantine["row"], quarantine["reason"]))
+    assert got_q == want_q

@@ -114,3 +114,11 @@ def test_attachments_exploded():
 def test_zero_width_and_fullwidth_folded():
     out = nz.normalize_person_names(S("张\u200b三", "Ｊｏｈｎ  Ｓｍｉｔｈ", "王 五"))
     assert out.tolist() == ["张三", "John Smith", "王五"]
+
+
+def test_numbers_abroad_validated_by_libphonenumber():
+    out = nz.normalize_phones(S("+852 9123 4567", "00852-9123-4567", "+1 202 555 0143",
+                                "+852 12"))
+    assert out["value"].tolist()[:2] == ["+85291234567", "+85291234567"]
+    assert out["kind"].tolist()[:2] == ["international", "international"]
+    assert out.loc[3, "issue"] == nz.PHONE_INVALID

@@ -111,3 +111,52 @@ def test_unsupported_suffix(tmp_path):
     p.write_bytes(b"%PDF")
     with pytest.raises(ExportError, match="unsupported"):
         read_export(p, "x.pdf")
+
+
+def test_truncated_file_last_record_quarantined(tmp_path):
+    p = write_tickets(tmp_path / "a.csv", [ticket(1), ticket(2, text="被截断的\"长文本"),
+                                           ticket(3)])
+    data = p.read_bytes()
+    cut = data[: data.index("T00003".encode()) + 40]
+    p.write_bytes(cut)
+    t = read_export(p, "a.csv")[0]
+    assert t.records == 3
+    assert t.frame["complaint_id"].tolist() == ["T00001", "T00002"]
+    assert [(q["row"], q["reason"]) for q in t.quarantine] == [(3, read.ROW_FIELD_COUNT)]
+
+
+def test_truncated_inside_quoted_field(tmp_path):
+    p = write_tickets(tmp_path / "a.csv", [ticket(1), ticket(2, text="第一行\n第二行")])
+    data = p.read_bytes()
+    p.write_bytes(data[: data.index("第二行".encode())])
+    t = read_export(p, "a.csv")[0]
+    assert t.frame["complaint_id"].tolist() == ["T00001"]
+    assert [q["reason"] for q in t.quarantine] == [read.ROW_FIELD_COUNT]
+
+
+def test_long_text_emoji_zero_width_kept_verbatim(tmp_path):
+    long_text = "投诉" * 50_000
+    odd = "催收😡太凶\u200b了\u200d👨‍👩‍👧"
+    p = write_tickets(tmp_path / "a.csv", [ticket(1, text=long_text), ticket(2, text=odd)])
+    t = read_export(p, "a.csv")[0]
+    assert t.frame.loc[0, "text"] == long_text and len(long_text) == 100_000
+    assert t.frame.loc[1, "text"] == odd
+
+
+def test_named_sheet_only(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["这是说明页"])
+    ws = wb.create_sheet("工单")
+    ws.append(["工单号", "姓名"])
+    ws.append(["X1", "张三"])
+    p = tmp_path / "p.xlsx"
+    wb.save(p)
+    (t,) = read_export(p, "p.xlsx", sheet="工单")
+    assert t.frame["complaint_id"].tolist() == ["X1"] and t.source == "p.xlsx"
+    with pytest.raises(ExportError, match="no sheet named"):
+        read_export(p, "p.xlsx", sheet="nope")
+    with pytest.raises(ExportError, match="complaint_id"):
+        read_export(p, "p.xlsx")   # the notes sheet has no ticket id column
