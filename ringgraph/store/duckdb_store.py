@@ -21,12 +21,11 @@ _DDL = (
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     """CREATE TABLE IF NOT EXISTS nodes (
         label VARCHAR NOT NULL, key VARCHAR NOT NULL, name VARCHAR, props VARCHAR,
-        source VARCHAR, "row" BIGINT, "at" VARCHAR, PRIMARY KEY (label, key))""",
+        source VARCHAR, "row" BIGINT, "at" VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS edges (
         rel VARCHAR NOT NULL, src_label VARCHAR NOT NULL, src_key VARCHAR NOT NULL,
         dst_label VARCHAR NOT NULL, dst_key VARCHAR NOT NULL, eid VARCHAR NOT NULL,
-        props VARCHAR, source VARCHAR, "row" BIGINT, "at" VARCHAR,
-        PRIMARY KEY (rel, src_label, src_key, dst_label, dst_key, eid))""",
+        props VARCHAR, source VARCHAR, "row" BIGINT, "at" VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS quarantine (
         source VARCHAR NOT NULL, "row" BIGINT NOT NULL, reason VARCHAR, field VARCHAR,
         message VARCHAR, raw VARCHAR, PRIMARY KEY (source, "row"))""",
@@ -38,22 +37,27 @@ _DDL = (
         kept_source VARCHAR, kept_row BIGINT, PRIMARY KEY (source, "row"))""",
     """CREATE TABLE IF NOT EXISTS records (
         kind VARCHAR NOT NULL, record_id VARCHAR NOT NULL, content_hash VARCHAR,
-        source VARCHAR, "row" BIGINT, PRIMARY KEY (kind, record_id))""",
+        source VARCHAR, "row" BIGINT)""",
     "CREATE TABLE IF NOT EXISTS runs (run INTEGER PRIMARY KEY, report VARCHAR)",
 )
 
-_INSERT_NODES = """INSERT INTO nodes SELECT label, key, name, props, source, "row", "at"
-    FROM incoming ON CONFLICT DO NOTHING"""
-_INSERT_EDGES = """INSERT INTO edges SELECT rel, src_label, src_key, dst_label, dst_key, eid,
-    props, source, "row", "at" FROM incoming ON CONFLICT DO NOTHING"""
+# The big tables have no primary key: an anti-join insert is ~9x faster than ON CONFLICT
+# against a key index, and incoming frames are already unique on their identity.
+_INSERT_NODES = """INSERT INTO nodes SELECT i.label, i.key, i.name, i.props, i.source, i."row",
+    i."at" FROM incoming i ANTI JOIN nodes n ON n.label = i.label AND n.key = i.key"""
+_INSERT_EDGES = """INSERT INTO edges SELECT i.rel, i.src_label, i.src_key, i.dst_label,
+    i.dst_key, i.eid, i.props, i.source, i."row", i."at" FROM incoming i ANTI JOIN edges e
+    ON e.rel = i.rel AND e.src_label = i.src_label AND e.src_key = i.src_key
+    AND e.dst_label = i.dst_label AND e.dst_key = i.dst_key AND e.eid = i.eid"""
 _INSERT_QUARANTINE = """INSERT INTO quarantine SELECT source, "row", reason, field, message,
     raw FROM incoming ON CONFLICT DO NOTHING"""
 _INSERT_ISSUES = """INSERT INTO field_issues SELECT source, "row", field, reason, message
     FROM incoming ON CONFLICT DO NOTHING"""
 _INSERT_DUPLICATES = """INSERT INTO duplicates SELECT source, "row", record_id,
     kept_source, kept_row FROM incoming ON CONFLICT DO NOTHING"""
-_INSERT_RECORDS = """INSERT INTO records SELECT kind, record_id, content_hash, source, "row"
-    FROM incoming ON CONFLICT DO NOTHING"""
+_INSERT_RECORDS = """INSERT INTO records SELECT i.kind, i.record_id, i.content_hash,
+    i.source, i."row" FROM incoming i ANTI JOIN records r
+    ON r.kind = i.kind AND r.record_id = i.record_id"""
 
 _TABLE_QUERIES = {
     "quarantine": 'SELECT * FROM quarantine ORDER BY source, "row"',
@@ -96,6 +100,8 @@ class DuckDBStore(GraphStore):
         except duckdb.Error as exc:
             raise StoreError(f"cannot open DuckDB store {self.path}: "
                              f"{str(exc).splitlines()[0]}") from None
+        # Our progress bars speak for the store; DuckDB's own would garble them.
+        self._run("SET enable_progress_bar = false")
         has_meta = bool(self._run("SELECT 1 FROM information_schema.tables "
                                   "WHERE table_name = 'meta'"))
         if has_meta:
@@ -143,6 +149,9 @@ class DuckDBStore(GraphStore):
 
     def _count_of(self, sql: str) -> int:
         table = sql.split()[2]
+        if table not in ("nodes", "edges", "quarantine", "field_issues", "duplicates",
+                         "records"):
+            raise ValueError(f"not a store table: {table!r}")
         return self._run(f"SELECT count(*) FROM {table}")[0][0]  # noqa: S608
 
     def write(self, nodes: pd.DataFrame, edges: pd.DataFrame,
@@ -152,8 +161,8 @@ class DuckDBStore(GraphStore):
         bad = set(zip(edges["src_label"], edges["rel"], edges["dst_label"])) - m.ALLOWED_TRIPLES
         if bad:
             raise ValueError(f"relationships outside the model: {sorted(bad)[:3]}")
-        nodes = _typed(nodes, m.NODE_COLUMNS)
-        edges = _typed(edges, m.EDGE_COLUMNS)
+        nodes = _first_of_each(_typed(nodes, m.NODE_COLUMNS), ["label", "key"])
+        edges = _first_of_each(_typed(edges, m.EDGE_COLUMNS), list(m.EDGE_COLUMNS[:6]))
         self._run("BEGIN TRANSACTION")
         try:
             with progress.task("writing nodes", total=len(nodes)) as t:
@@ -259,6 +268,14 @@ class DuckDBStore(GraphStore):
         if getattr(self, "con", None) is not None:
             self.con.close()
             self.con = None
+
+
+def _first_of_each(frame: pd.DataFrame, identity: list[str]) -> pd.DataFrame:
+    """One row per identity, the earliest provenance first (the tables have no key index)."""
+    if not frame.duplicated(identity).any():
+        return frame
+    frame = frame.sort_values(identity + ["source", "row"], kind="stable")
+    return frame.drop_duplicates(identity, keep="first")
 
 
 def _typed(frame: pd.DataFrame, columns) -> pd.DataFrame:
