@@ -68,7 +68,8 @@ class ComplaintGraph:
     Attributes
     ----------
     complaints : DataFrame
-        One row per complaint in id order: ``complaint_id, person, province, demands, at``.
+        One row per complaint in id order: ``complaint_id, person, province, demands, at,
+        text``.
     src, dst, weight : ndarray
         Undirected edges with ``src < dst`` (indices into ``complaints``), sorted.
     incidence : DataFrame
@@ -163,7 +164,7 @@ def _props(series: pd.Series, keys: tuple[str, ...]) -> pd.DataFrame:
 def complaint_table(store: GraphStore) -> pd.DataFrame:
     """Complaints with the attributes scoring needs, in id order."""
     nodes = store.nodes(m.COMPLAINT)
-    props = _props(nodes["props"], ("province", "demands", "received_at", "channel"))
+    props = _props(nodes["props"], ("province", "demands", "received_at", "channel", "text"))
     filed = store.edges((m.FILED,))
     person = filed.drop_duplicates("dst_key").set_index("dst_key")["src_key"]
     out = pd.DataFrame({
@@ -172,6 +173,7 @@ def complaint_table(store: GraphStore) -> pd.DataFrame:
         "province": props["province"].fillna("").to_numpy(),
         "demands": props["demands"].fillna("").to_numpy(),
         "at": pd.to_datetime(props["received_at"], errors="coerce").to_numpy(),
+        "text": props["text"].fillna("").to_numpy(),
     })
     return out.sort_values("complaint_id", kind="stable").reset_index(drop=True)
 

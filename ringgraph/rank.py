@@ -9,8 +9,8 @@ from .detect.base import BaseDetector
 from .progress import SILENT, Progress
 from .project import ComplaintGraph
 from .result import Ring, RingResult
-from .score import (ScoreParams, display_ident, evidence_kinds, is_flagged, ring_features,
-                    score_ring)
+from .score import (ScoreParams, community_features, display_ident, evidence_kinds,
+                    is_flagged, ring_reasons, score_components)
 from .store.base import GraphStore
 
 
@@ -31,33 +31,45 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
     """Fit ``detector`` on ``graph``, score every community and rank them.
 
     Rings are ranked by score (ties: first complaint id) and numbered ``RG0001``… in that
-    order, so the same input and parameters always give the same ids.
+    order, so the same input and parameters always give the same ids. Communities too
+    small to be flagged (fewer than ``min_borrowers`` borrowers) are scored but not kept.
     """
     score_params = score_params or ScoreParams()
     with progress.task(f"detecting communities ({detector.name})", total=1) as t:
         detector.fit(graph)
         t.advance()
+    with progress.task("scoring communities", total=2) as t:
+        feats, shared = community_features(graph, detector.labels_, score_params)
+        t.advance()
+        points = score_components(feats, score_params)
+        total = points.sum(axis=1).round(4)
+        t.advance()
+    candidates = feats.index[feats["borrowers"] >= score_params.min_borrowers]
+    ids = graph.complaints["complaint_id"].to_numpy(dtype=object)
+    shared_by = dict(tuple(shared.groupby("community"))) if len(shared) else {}
+    empty = shared.iloc[:0]
     scored = []
-    with progress.task("scoring rings", total=len(detector.communities_)) as t:
-        for members in detector.communities_:
-            feats, shared = ring_features(graph, members)
-            total, points, reasons = score_ring(feats, shared, score_params, names)
-            feats["evidence_kinds"] = evidence_kinds(feats)
-            flagged = is_flagged(total, feats, score_params)
-            ids = graph.complaints["complaint_id"].iloc[members].tolist()
-            top = [{"type": r.ident_type,
-                    "shown": display_ident(r.ident_type, r.ident, names),
+    with progress.task("explaining rings", total=len(candidates)) as t:
+        for comm in candidates:
+            f = {k: (v.item() if hasattr(v, "item") else v) for k, v in feats.loc[comm].items()}
+            f["evidence_kinds"] = evidence_kinds(f)
+            pts = {k: float(v) for k, v in points.loc[comm].items()}
+            sh = shared_by.get(comm, empty)
+            reasons = ring_reasons(f, sh, pts, names)
+            members = ids[detector.communities_[comm]].tolist()
+            top = [{"type": r.ident_type, "shown": display_ident(r.ident_type, r.ident, names),
                     "ident": r.ident, "borrowers": int(r.borrowers),
                     "complaints": int(r.complaints), "provinces": int(r.provinces),
-                    "degree": int(r.degree)}
-                   for r in shared.head(20).itertuples()]
-            scored.append((total, ids, flagged, feats, points, reasons, top))
+                    "degree": int(r.degree)} for r in sh.head(20).itertuples()]
+            tot = float(total.loc[comm])
+            scored.append((tot, members, is_flagged(tot, f, score_params), f, pts,
+                           reasons, top))
             t.advance()
     scored.sort(key=lambda s: (-s[0], s[1][0]))
-    rings = [Ring(ring_id=f"RG{i:04d}", rank=i, score=total, flagged=flagged,
-                  complaint_ids=ids, features=feats, points=points,
+    rings = [Ring(ring_id=f"RG{i:04d}", rank=i, score=tot, flagged=flagged,
+                  complaint_ids=members, features=f, points=pts,
                   reasons=[r.to_dict() for r in reasons], shared_identifiers=top)
-             for i, (total, ids, flagged, feats, points, reasons, top)
+             for i, (tot, members, flagged, f, pts, reasons, top)
              in enumerate(scored, start=1)]
     return RingResult(
         detector=detector.name, params=detector.get_params(),

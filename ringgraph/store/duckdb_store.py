@@ -100,8 +100,12 @@ class DuckDBStore(GraphStore):
         except duckdb.Error as exc:
             raise StoreError(f"cannot open DuckDB store {self.path}: "
                              f"{str(exc).splitlines()[0]}") from None
-        # Our progress bars speak for the store; DuckDB's own would garble them.
-        self._run("SET enable_progress_bar = false")
+        # Our progress bars speak for the store; DuckDB's own would garble them. (Inside
+        # Jupyter without ipywidgets DuckDB refuses to touch the setting: it shows none.)
+        try:
+            self._run("SET enable_progress_bar = false")
+        except duckdb.Error:
+            pass
         has_meta = bool(self._run("SELECT 1 FROM information_schema.tables "
                                   "WHERE table_name = 'meta'"))
         if has_meta:
