@@ -66,7 +66,7 @@ def _singletons(ids: pd.Series, labels: pd.Series) -> np.ndarray:
 
 
 def ring_metrics(predicted: pd.DataFrame, truth: pd.DataFrame,
-                 min_jaccard: float = 0.5) -> dict:
+                 min_jaccard: float = 0.5, top_k: int = 10) -> dict:
     """Compare predicted rings with ground truth.
 
     Parameters
@@ -78,12 +78,16 @@ def ring_metrics(predicted: pd.DataFrame, truth: pd.DataFrame,
         ``group_type``.
     min_jaccard : float
         Overlap needed for a predicted ring to count as finding a true ring.
+    top_k : int
+        Rank cut-off for ``top_k_precision``. Rings are ranked by their id's order
+        (``RG0001`` is the best-scored ring), as :class:`ringgraph.result.RingResult`
+        numbers them.
 
     Returns
     -------
     dict
-        ``precision, recall, f1, ari, predicted_rings, true_rings, matched,
-        recall_by_style, false_rings_by_negative_type``.
+        ``precision, recall, f1, ari, top_k_precision, predicted_rings, true_rings,
+        matched, recall_by_style, false_rings_by_negative_type``.
     """
     truth = truth.drop_duplicates("complaint_id")
     pred = predicted.drop_duplicates("complaint_id")
@@ -107,6 +111,14 @@ def ring_metrics(predicted: pd.DataFrame, truth: pd.DataFrame,
             used_t.add(tr)
             matches[tr] = pr
     n_pred, n_true = len(p_sets), len(t_sets)
+    # A top-ranked ring is right when it overlaps some true ring enough (many-to-one is
+    # fine here: the question is whether an analyst's first k cases are real).
+    best_j = {pr: 0.0 for pr in p_sets}
+    for j, pr, _ in cands:
+        best_j[pr] = max(best_j[pr], j)
+    ranked = sorted(p_sets)[:top_k]
+    top_k_precision = (sum(best_j[pr] >= min_jaccard for pr in ranked) / len(ranked)
+                       if ranked else 1.0)
     precision = len(matches) / n_pred if n_pred else 1.0
     recall = len(matches) / n_true if n_true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -139,7 +151,8 @@ def ring_metrics(predicted: pd.DataFrame, truth: pd.DataFrame,
                 false_by_neg["genuine"] = false_by_neg.get("genuine", 0) + 1
     return {
         "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-        "ari": round(ari, 4), "predicted_rings": n_pred, "true_rings": n_true,
+        "ari": round(ari, 4), "top_k_precision": round(top_k_precision, 4), "top_k": top_k,
+        "predicted_rings": n_pred, "true_rings": n_true,
         "matched": len(matches), "min_jaccard": min_jaccard,
         "recall_by_style": by_style, "false_rings_by_negative_type": false_by_neg,
     }

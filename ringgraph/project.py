@@ -126,7 +126,7 @@ class ComplaintGraph:
         """The graph with complaints in id order and edges sorted, and ``order`` such that
         canonical complaint ``i`` is complaint ``order[i]`` of this graph.
 
-        Community detection (leidenalg, python-louvain, networkx) depends on vertex and edge
+        Community detection (igraph, python-louvain, networkx) depends on vertex and edge
         order; fitting on the canonical form makes results independent of input order.
         """
         order = np.argsort(self.complaints["complaint_id"].to_numpy(dtype=str), kind="stable")
@@ -140,6 +140,19 @@ class ComplaintGraph:
         graph = ComplaintGraph(self.complaints.iloc[order].reset_index(drop=True), lo[e], hi[e],
                                self.weight[e], inc.reset_index(drop=True), self.params, self.cut)
         return graph, order
+
+    def subgraph(self, keep: np.ndarray) -> tuple["ComplaintGraph", np.ndarray]:
+        """The graph on complaints where ``keep`` is true, order preserved, and their
+        positions in this graph. Edges with an end outside are dropped."""
+        pos = np.flatnonzero(keep)
+        new = np.full(self.n, -1, dtype=np.int64)
+        new[pos] = np.arange(len(pos))
+        e = keep[self.src] & keep[self.dst]
+        inc = self.incidence[keep[self.incidence["complaint"].to_numpy()]]
+        inc = inc.assign(complaint=new[inc["complaint"].to_numpy()])
+        return ComplaintGraph(self.complaints.iloc[pos].reset_index(drop=True),
+                              new[self.src[e]], new[self.dst[e]], self.weight[e],
+                              inc.reset_index(drop=True), self.params, self.cut), pos
 
     def shuffled(self, seed: int) -> "ComplaintGraph":
         """The same graph with complaints and edges in another order (for order tests)."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import model as m
 from .detect.base import BaseDetector
 from .progress import SILENT, Progress
 from .project import ComplaintGraph
+from .refine import peripheral_members
 from .result import Ring, RingResult
 from .score import (ScoreParams, community_features, display_ident, evidence_kinds,
                     is_flagged, ring_reasons, score_components)
@@ -38,8 +40,11 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
     with progress.task(f"detecting communities ({detector.name})", total=1) as t:
         detector.fit(graph)
         t.advance()
+    labels = detector.labels_.copy()
+    labels[peripheral_members(graph, labels, score_params.min_member_links)] = -1
+    members_of = {c: np.flatnonzero(labels == c) for c in np.unique(labels[labels >= 0])}
     with progress.task("scoring communities", total=2) as t:
-        feats, shared = community_features(graph, detector.labels_, score_params)
+        feats, shared = community_features(graph, labels, score_params)
         t.advance()
         points = score_components(feats, score_params)
         total = points.sum(axis=1).round(4)
@@ -56,7 +61,7 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
             pts = {k: float(v) for k, v in points.loc[comm].items()}
             sh = shared_by.get(comm, empty)
             reasons = ring_reasons(f, sh, pts, names)
-            members = ids[detector.communities_[comm]].tolist()
+            members = sorted(ids[members_of[comm]].tolist())
             top = [{"type": r.ident_type, "shown": display_ident(r.ident_type, r.ident, names),
                     "ident": r.ident, "borrowers": int(r.borrowers),
                     "complaints": int(r.complaints), "provinces": int(r.provinces),

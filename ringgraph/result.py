@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-_VERSIONED = ("ringgraph", "numpy", "pandas", "duckdb", "igraph", "leidenalg", "networkx")
+_VERSIONED = ("ringgraph", "numpy", "pandas", "duckdb", "igraph", "python-louvain", "networkx")
 
 
 def library_versions() -> dict[str, str]:

@@ -83,6 +83,8 @@ class ScoreParams:
     burst_days: int = 30
     # Texts compared per community for template similarity (a sample keeps it cheap).
     template_sample: int = 40
+    # A member must share this many identifiers with its ring (see ringgraph.refine).
+    min_member_links: int = 2
 
     def to_dict(self) -> dict:
         return asdict(self)

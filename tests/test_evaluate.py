@@ -64,3 +64,13 @@ def test_jaccard_threshold():
 def test_load_truth_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="truth"):
         load_truth(tmp_path)
+
+
+def test_top_k_precision_uses_rank_order():
+    t = _truth()
+    pred = pd.DataFrame({
+        "complaint_id": ["C15", "C16", "C17"] + [f"C{i}" for i in range(10)],
+        "ring_id": ["RG0001"] * 3 + ["RG0002"] * 10})
+    m = ring_metrics(pred, t, top_k=1)
+    assert m["top_k_precision"] == 0.0
+    assert ring_metrics(pred, t, top_k=2)["top_k_precision"] == 0.5

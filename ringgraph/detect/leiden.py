@@ -1,4 +1,4 @@
-"""Leiden community detection (leidenalg) on the weighted complaint graph."""
+"""Leiden community detection on the weighted complaint graph (igraph's implementation)."""
 
 from __future__ import annotations
 
@@ -6,26 +6,28 @@ import numpy as np
 
 from ..project import ComplaintGraph
 from .base import BaseDetector, register
+from .igraph_methods import igraph_seed
 
 
 @register
 class LeidenDetector(BaseDetector):
-    """Leiden with the modularity (RB configuration) quality function.
+    """Leiden (Traag et al. 2019) optimising modularity with a resolution parameter.
 
-    igraph's own ``community_leiden`` defaults to CPM, whose resolution is not comparable
-    with modularity's; leidenalg's ``RBConfigurationVertexPartition`` is modularity with a
-    resolution parameter, which is what the scores here are tuned for.
+    igraph's ``community_leiden`` defaults to the CPM quality function, whose resolution is
+    not comparable with modularity's; this detector always asks for ``modularity``. igraph's
+    implementation is used rather than leidenalg's: the same algorithm and objective, about
+    ten times faster here on graphs with many isolated complaints.
 
     Parameters
     ----------
     resolution : float
         Modularity resolution; higher splits more.
     n_iterations : int
-        Leiden iterations (-1: until stable).
+        Leiden iterations (negative: until the partition is stable).
     min_size : int
         Smallest community (in complaints) reported.
     seed : int
-        Random seed for leidenalg.
+        Seed of igraph's random generator during the fit.
 
     Examples
     --------
@@ -49,10 +51,8 @@ class LeidenDetector(BaseDetector):
         self.seed = seed
 
     def _membership(self, graph: ComplaintGraph) -> np.ndarray:
-        import leidenalg
-
-        part = leidenalg.find_partition(
-            graph.to_igraph(), leidenalg.RBConfigurationVertexPartition, weights="weight",
-            resolution_parameter=float(self.resolution), n_iterations=int(self.n_iterations),
-            seed=int(self.seed))
+        with igraph_seed(self.seed):
+            part = graph.to_igraph().community_leiden(
+                objective_function="modularity", weights="weight",
+                resolution=float(self.resolution), n_iterations=int(self.n_iterations))
         return np.asarray(part.membership)
