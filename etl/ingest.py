@@ -56,6 +56,9 @@ class IngestReport:
     nodes_added: int = 0
     edges_added: int = 0
     org_merges: list[dict] = field(default_factory=list)
+    # Complaint ids this run read (loaded or found already loaded); kept out of the JSON
+    # report, which must stay small and free of personal data.
+    complaint_ids: list[str] = field(default_factory=list, repr=False)
 
     @property
     def records(self) -> int:
@@ -71,6 +74,7 @@ class IngestReport:
 
     def to_json(self) -> str:
         d = asdict(self)
+        d.pop("complaint_ids")
         d["totals"] = {"records": self.records, "loaded": self.loaded,
                        "duplicates": sum(f.duplicates for f in self.files),
                        "quarantined": sum(f.quarantined for f in self.files)}
@@ -280,6 +284,9 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
                 ["record_id", "content_hash", "source", "row"]])
             duplicates.append(dups)
             quarantine.append(quar)
+            if kind == schema.COMPLAINT:
+                report.complaint_ids = sorted(set(load["complaint_id"]) |
+                                              set(dups["record_id"]))
             if len(load):
                 if kind == schema.COMPLAINT:
                     keys = normalize_org_names(load["agent_org"])["key"]

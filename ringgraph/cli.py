@@ -256,6 +256,67 @@ def _print_rings(result, top: int) -> None:
             con.print(f"   - {reason['zh']}  [dim]/ {reason['en']}[/]")
 
 
+# -------------------------------------------------------------------------------- link
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@store_option
+@click.option("--rings", "rings_json", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="rings.json of an earlier detect [default: results/ next to "
+                                 "the store].")
+@click.option("--min-score", type=float, default=1.5, show_default=True,
+              help="Smallest evidence score for a link.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write links.csv [default: next to rings.json].")
+def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
+         rings_json: Path | None, min_score: float, out: Path | None) -> None:
+    """Ingest new exports and say which known ring each new complaint belongs to, and why
+    (without re-running detection)."""
+    from etl.ingest import ingest as run_ingest
+    from etl.read import ExportError
+
+    from .link import link_complaints
+    from .project import project
+    from .rank import identifier_names
+    from .result import RingResult
+
+    db = db or _default_db()
+    rings_json = rings_json or Path(db).parent / "results" / "rings.json"
+    if not rings_json.is_file():
+        raise UserError(f"{rings_json}: no such file; run `ringgraph detect` first")
+    try:
+        result = RingResult.from_json(rings_json)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise UserError(f"{rings_json}: not a ringgraph result ({type(exc).__name__})") from None
+    for p in paths:
+        if not p.exists():
+            raise UserError(f"{p}: no such file or folder")
+    prog = _progress()
+    with _open_store(db, kind=_store_kind(store_kind)) as store:
+        try:
+            rep = run_ingest(list(paths), store, progress=prog)
+        except ExportError as exc:
+            raise UserError(str(exc)) from None
+        if rep.errors:
+            raise UserError(f"{len(rep.errors)} file(s) could not be read: "
+                            + "; ".join(rep.errors))
+        graph = project(store, progress=prog)
+        links = link_complaints(graph, result, rep.complaint_ids, min_score,
+                                identifier_names(store))
+    out = out or rings_json.with_name("links.csv")
+    table = links.assign(shared_identifiers=links["shared_identifiers"].map(
+        lambda ev: "; ".join(f"{e['type']}:{e['shown']}" for e in ev)))
+    table.to_csv(out, index=False, lineterminator="\n")
+    con = _console()
+    for row in links[links["status"] == "linked"].head(20).itertuples():
+        con.print(f"{row.complaint_id} → [bold]{row.ring_id}[/] (score {row.score:.2f}): "
+                  f"{row.reason_zh}  [dim]/ {row.reason_en}[/]")
+    counts = links["status"].value_counts().to_dict()
+    click.echo(f"{len(links)} complaints: " + ", ".join(
+        f"{k} {counts.get(k, 0)}" for k in ("linked", "member", "unlinked", "unknown"))
+        + f"; wrote {out}")
+
+
 # ---------------------------------------------------------------------------- evaluate
 @cli.command()
 @click.option("--truth", type=click.Path(path_type=Path), required=True,

@@ -67,6 +67,8 @@ def display_ident(ident_type: str, ident: str, names: dict | None = None,
         return f"{name} {short}".strip()
     if ident_type == m.ORG:
         return name or ident
+    if ident_type == m.PERSON:
+        return pii.mask_id(ident)
     return ident
 
 
