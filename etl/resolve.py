@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True)
 class ResolveParams:
-    """Thresholds of org-name resolution (rapidfuzz ``ratio``, 0–100)."""
+    """Limits of org-name resolution."""
 
-    # One substituted character in a 10-character key scores 90; a dropped one ~95.
-    org_threshold: float = 90.0
+    # Indel edits (insertions + deletions) allowed between two keys; a substitution is 2.
+    org_max_indel: int = 1
     # Short names differ by one character far too easily ("华信咨询" vs "华鑫咨询").
     org_min_length: int = 8
 
@@ -60,13 +60,16 @@ def resolve_orgs(new_counts: dict[str, int], known_keys: list[str],
 
     Examples
     --------
-    >>> merges = resolve_orgs({"湖南聚和法律咨询服务": 40, "湖南聚和法侓咨询服务": 1}, [])
+    >>> merges = resolve_orgs({"湖南聚和法律咨询服务": 40, "湖南聚和法律咨询服": 1}, [])
     >>> [m.to_dict() for m in merges]
-    [{'variant': '湖南聚和法侓咨询服务', 'canonical': '湖南聚和法律咨询服务', 'score': 90.0}]
-    >>> resolve_orgs({"华信咨询": 3, "华鑫咨询": 2}, [])   # too short to risk a merge
+    [{'variant': '湖南聚和法律咨询服', 'canonical': '湖南聚和法律咨询服务', 'score': 94.7}]
+    >>> resolve_orgs({"宁夏佳和法律咨询服务": 3, "宁夏仁和法律咨询服务": 2}, [])  # other brand
+    []
+    >>> resolve_orgs({"华信咨询": 3, "华信咨": 2}, [])   # too short to risk a merge
     []
     """
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Indel
 
     params = params or ResolveParams()
     known = sorted({k for k in known_keys if k})
@@ -77,10 +80,10 @@ def resolve_orgs(new_counts: dict[str, int], known_keys: list[str],
     for key in order:
         if len(key) < params.org_min_length:
             continue
-        best = process.extractOne(key, canonical, scorer=fuzz.ratio,
-                                  score_cutoff=params.org_threshold) if canonical else None
+        best = process.extractOne(key, canonical, scorer=Indel.distance,
+                                  score_cutoff=params.org_max_indel) if canonical else None
         if best is not None:
-            merges.append(Merge(key, best[0], round(float(best[1]), 1)))
+            merges.append(Merge(key, best[0], round(float(fuzz.ratio(key, best[0])), 1)))
         else:
             canonical.append(key)
     return merges

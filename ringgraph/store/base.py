@@ -54,6 +54,22 @@ class GraphStore(abc.ABC):
     def node_property(self, label: str, prop: str) -> pd.Series:
         """One property of every node of ``label``, as a Series indexed by key."""
 
+    def edge_ends(self, rels: tuple[str, ...]) -> pd.DataFrame:
+        """``rel, src_label, src_key, dst_label, dst_key`` of relationships of some types
+        (no provenance or properties: what a projection needs, cheaper to read)."""
+        return self.edges(rels)[["rel", "src_label", "src_key", "dst_label", "dst_key"]]
+
+    def edge_property(self, rel: str, prop: str) -> pd.DataFrame:
+        """One property of every relationship of type ``rel``: the identity columns
+        ``src_label, src_key, dst_label, dst_key, eid`` and ``value`` (text or None)."""
+        import json
+
+        e = self.edges((rel,))
+        values = [None if not p else json.loads(p).get(prop) for p in e["props"]]
+        out = e[["src_label", "src_key", "dst_label", "dst_key", "eid"]].copy()
+        out["value"] = [None if v is None else str(v) for v in values]
+        return out.reset_index(drop=True)
+
     @abc.abstractmethod
     def counts(self) -> dict[str, int]:
         """Node counts by label and relationship counts by type."""

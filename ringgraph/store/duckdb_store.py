@@ -199,22 +199,43 @@ class DuckDBStore(GraphStore):
     # -- reading -------------------------------------------------------------------
     def nodes(self, label: str | None = None) -> pd.DataFrame:
         if label is None:
-            return self.con.execute('SELECT * FROM nodes ORDER BY label, key').df()
-        return self.con.execute("SELECT * FROM nodes WHERE label = ? ORDER BY key",
-                                [m.check_label(label)]).df()
+            return self._df('SELECT * FROM nodes ORDER BY label, key')
+        return self._df("SELECT * FROM nodes WHERE label = ? ORDER BY key",
+                        [m.check_label(label)])
 
     def edges(self, rels: tuple[str, ...] | None = None) -> pd.DataFrame:
         order = " ORDER BY rel, src_label, src_key, dst_label, dst_key, eid"
         if rels is None:
-            return self.con.execute("SELECT * FROM edges" + order).df()
-        return self.con.execute("SELECT * FROM edges WHERE list_contains(?, rel)" + order,
-                                [[m.check_rel(r) for r in rels]]).df()
+            return self._df("SELECT * FROM edges" + order)
+        return self._df("SELECT * FROM edges WHERE list_contains(?, rel)" + order,
+                        [[m.check_rel(r) for r in rels]])
 
     def node_property(self, label: str, prop: str) -> pd.Series:
-        df = self.con.execute(
+        df = self._df(
             "SELECT key, json_extract_string(props, '$.' || ?) AS v FROM nodes "
-            "WHERE label = ? ORDER BY key", [prop, m.check_label(label)]).df()
+            "WHERE label = ? ORDER BY key", [prop, m.check_label(label)])
         return pd.Series(df["v"].to_numpy(), index=df["key"].to_numpy(), name=prop)
+
+    def edge_ends(self, rels: tuple[str, ...]) -> pd.DataFrame:
+        return self._df(
+            "SELECT rel, src_label, src_key, dst_label, dst_key FROM edges "
+            "WHERE list_contains(?, rel) ORDER BY rel, src_label, src_key, dst_label, dst_key",
+            [[m.check_rel(r) for r in rels]])
+
+    def edge_property(self, rel: str, prop: str) -> pd.DataFrame:
+        return self._df(
+            "SELECT src_label, src_key, dst_label, dst_key, eid, "
+            "json_extract_string(props, '$.' || ?) AS value FROM edges WHERE rel = ? "
+            "ORDER BY src_label, src_key, dst_label, dst_key, eid", [prop, m.check_rel(rel)])
+
+    def _df(self, sql: str, params=None) -> pd.DataFrame:
+        """A query's rows as a DataFrame, through Arrow: several times faster than building
+        Python string objects row by row (DuckDB's ``.df()``) on million-row reads."""
+        rel = self.con.sql(sql, params=params)
+        if rel is None:
+            return pd.DataFrame()
+        table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+        return table.to_pandas()
 
     def counts(self) -> dict[str, int]:
         out = dict(self._run("SELECT label, count(*) FROM nodes GROUP BY label ORDER BY label"))
@@ -233,10 +254,10 @@ class DuckDBStore(GraphStore):
             fr = pd.DataFrame(sorted(frontier), columns=["label", "key"])
             self.con.register("frontier", fr)
             try:
-                found = self.con.execute(
+                found = self._df(
                     "SELECT DISTINCT e.* FROM edges e JOIN frontier f ON "
                     "(e.src_label = f.label AND e.src_key = f.key) OR "
-                    "(e.dst_label = f.label AND e.dst_key = f.key)").df()
+                    "(e.dst_label = f.label AND e.dst_key = f.key)")
             finally:
                 self.con.unregister("frontier")
             edge_parts.append(found)
@@ -247,9 +268,9 @@ class DuckDBStore(GraphStore):
         keys = pd.DataFrame(sorted(seen), columns=["label", "key"])
         self.con.register("wanted", keys)
         try:
-            nodes = self.con.execute(
+            nodes = self._df(
                 "SELECT n.* FROM nodes n JOIN wanted w USING (label, key) "
-                "ORDER BY n.label, n.key").df()
+                "ORDER BY n.label, n.key")
         finally:
             self.con.unregister("wanted")
         cols = list(m.EDGE_COLUMNS)
@@ -259,14 +280,13 @@ class DuckDBStore(GraphStore):
         return nodes, edges
 
     def lookup(self, value: str) -> pd.DataFrame:
-        return self.con.execute(
-            "SELECT * FROM nodes WHERE key = ? OR name = ? ORDER BY label, key",
-            [value, value]).df()
+        return self._df("SELECT * FROM nodes WHERE key = ? OR name = ? ORDER BY label, key",
+                        [value, value])
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in _TABLE_QUERIES:
             raise ValueError(f"unknown table {name!r}; expected one of {sorted(_TABLE_QUERIES)}")
-        return self.con.execute(_TABLE_QUERIES[name]).df()
+        return self._df(_TABLE_QUERIES[name])
 
     def close(self) -> None:
         if getattr(self, "con", None) is not None:
