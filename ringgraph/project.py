@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -49,6 +50,11 @@ class ProjectionParams:
     # Fees are hundreds to tens of thousands of yuan; everyday payments (shops, utilities,
     # payment platforms) are small and would tie genuine borrowers together.
     min_fee_amount: float = 1000.0
+    # Transfers whose memo names an everyday purpose (rent, utilities, shopping) are not
+    # fees either: a ring member's landlord also collects from genuine tenants.
+    everyday_memo_words: tuple[str, ...] = ("房租", "租金", "押金", "水电", "电费", "水费",
+                                            "燃气", "物业", "货款", "购物", "网购", "消费",
+                                            "餐费", "话费", "学费")
     # An IP behind which this many distinct devices submitted is carrier NAT / public
     # Wi-Fi, not an office: a ring's office has a handful of devices.
     nat_device_fanout: int = 8
@@ -58,6 +64,9 @@ class ProjectionParams:
 
     @classmethod
     def from_dict(cls, d: dict) -> "ProjectionParams":
+        d = dict(d)
+        if "everyday_memo_words" in d:
+            d["everyday_memo_words"] = tuple(d["everyday_memo_words"])
         return cls(**d)
 
 
@@ -198,8 +207,11 @@ def incidence_table(store: GraphStore, complaints: pd.DataFrame,
     e = store.edge_ends((m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY, m.VIA_ORG,
                          m.ATTACHED, m.FILED, m.HAS_PHONE))
     paid = store.edge_property(m.PAID, "amount")
-    amount = pd.to_numeric(paid["value"], errors="coerce").fillna(0.0)
-    fees = paid[amount.to_numpy() >= params.min_fee_amount]
+    amount = pd.to_numeric(paid["value"], errors="coerce").fillna(0.0).to_numpy()
+    memo = store.edge_property(m.PAID, "memo")["value"].fillna("").astype(str)
+    everyday = memo.str.contains("|".join(map(re.escape, params.everyday_memo_words)),
+                                 regex=True).to_numpy() if params.everyday_memo_words else False
+    fees = paid[(amount >= params.min_fee_amount) & ~everyday]
     e = pd.concat([e, fees[["src_label", "src_key", "dst_label", "dst_key"]].assign(rel=m.PAID)],
                   ignore_index=True)
     parts = []

@@ -188,7 +188,10 @@ def community_features(graph: ComplaintGraph, labels: np.ndarray,
         & demands.str.contains("征信修复", regex=False))
     feats["pressure_demand_share"] = pressure.groupby(c["community"]).mean()
     feats["burst_share"] = _burst_share(c, params.burst_days)
-    feats["template_similarity"] = _template_similarity(graph, c, params.template_sample)
+    # Texts are only compared where a flag is possible at all (enough borrowers).
+    big = feats.index[feats["borrowers"] >= params.min_borrowers]
+    feats["template_similarity"] = _template_similarity(
+        graph, c[c["community"].isin(big)], params.template_sample)
     feats["link_density"] = _link_density(graph, labels, feats["complaints"])
     times = c.dropna(subset=["at"]).groupby("community")["at"]
     feats["first_at"] = times.min().dt.strftime("%Y-%m-%d %H:%M:%S")
@@ -229,9 +232,11 @@ def _template_similarity(graph: ComplaintGraph, c: pd.DataFrame, sample: int) ->
         return pd.Series(dtype=float)
     out = {}
     for comm, members in c.groupby("community").groups.items():
-        idx = list(members)[:sample]
-        if len(idx) < 2:
+        if len(members) < 2:
             continue
+        # An evenly spread sample, not the first members: ids carry dates and sources.
+        idx = sorted(members)
+        idx = [idx[i] for i in np.linspace(0, len(idx) - 1, min(sample, len(idx))).astype(int)]
         sets = [_shingles(t) for t in graph.complaints.loc[idx, "text"]]
         sims = [len(a & b) / len(a | b) for i, a in enumerate(sets) for b in sets[i + 1:]
                 if a or b]
@@ -291,10 +296,11 @@ def ring_reasons(feats: dict, shared: pd.DataFrame, points: dict,
     """Reasons, strongest first, for one community: each contributing component becomes a
     sentence in Chinese and English with its evidence as data."""
     reasons: list[Reason] = []
+    # Plain records: a handful of lookups per ring, where pandas indexing costs milliseconds.
+    records = shared.to_dict("records")
 
-    def top(types) -> pd.Series | None:
-        rows = shared[shared["ident_type"].isin(types)]
-        return rows.iloc[0] if len(rows) else None
+    def top(types) -> dict | None:
+        return next((r for r in records if r["ident_type"] in types), None)
 
     t = top([m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG, m.DOCUMENT, CERT, m.ACCOUNT])
     if points["sharing"] > 0 and t is not None:
