@@ -10,7 +10,7 @@ DEMO_DIR  ?= data/demo
 DEMO_N    ?= 5000
 DEMO_SEED ?= 20250501
 
-.PHONY: install demo test lab bench clean
+.PHONY: install demo test lab bench clean system-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,10 +34,16 @@ demo: install
 	@echo "  ranked rings                $(DEMO_DIR)/results/rings.csv, rings.json"
 	@echo "Explore them in JupyterLab:   make lab   (then open notebooks/00_quickstart.ipynb)"
 
-test: install
+# Debian packages for the browser tests and the plots' Chinese labels (chromium,
+# fonts-noto-cjk), installed only when missing; `make demo` needs neither.
+system-deps:
+	@scripts/system-deps.sh
+
+test: install system-deps
 	$(PY) -m pytest
 
 lab: install
+	@scripts/system-deps.sh --fonts-only
 	$(PY) -m pip install --progress-bar on -e '.[test,lab]'
 	$(VENV)/bin/jupyter lab notebooks/
 

@@ -64,3 +64,50 @@ class RichProgress(Progress):
 
 
 SILENT = Progress()
+
+
+class _TqdmTask(Task):
+    def __init__(self, bar) -> None:
+        self._bar = bar
+
+    def advance(self, n: int = 1) -> None:
+        self._bar.update(n)
+
+
+class TqdmProgress(Progress):
+    """Progress bars with tqdm, for notebooks: widget bars in JupyterLab when ipywidgets is
+    installed, plain text bars otherwise (and in headless runs)."""
+
+    def __init__(self, leave: bool = True) -> None:
+        self.leave = leave
+
+    @staticmethod
+    def _tqdm():
+        # tqdm.auto warns ("IProgress not found") without ipywidgets: only use it when the
+        # widget bar can actually be drawn.
+        try:
+            import ipywidgets  # noqa: F401 - only whether it is there
+        except ImportError:
+            from tqdm.std import tqdm
+        else:
+            from tqdm.auto import tqdm
+        return tqdm
+
+    @contextmanager
+    def task(self, description: str, total: int | None = None) -> Iterator[Task]:
+        bar = self._tqdm()(total=total, desc=description, leave=self.leave, dynamic_ncols=True)
+        try:
+            yield _TqdmTask(bar)
+            if total is not None and bar.n < total:
+                bar.update(total - bar.n)
+        finally:
+            bar.close()
+
+    def note(self, message: str) -> None:
+        self._tqdm().write(message)
+
+
+def tqdm(*args, **kwargs):
+    """``tqdm`` for notebook loops: the widget bar when ipywidgets is installed, the text
+    bar otherwise (``tqdm.auto`` would warn "IProgress not found" there)."""
+    return TqdmProgress._tqdm()(*args, **kwargs)

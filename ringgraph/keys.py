@@ -1,0 +1,219 @@
+"""Node keys from raw values: how an investigator's typed value finds its node.
+
+ETL derives every node key from a normalised value (phones in E.164, resident IDs upper-cased,
+org names folded to a canonical key, …). A lookup must apply the same normalisation to
+whatever the investigator pastes — ``138 1234 5678``, ``0086-138-1234-5678``, a full-width
+ID, a traditional-script org name — or it finds nothing. These scalar functions mirror the
+vectorised normalisers in ``etl.normalize`` (the library must not import ``etl``; the tests
+check that both agree, so a change on one side that is not made on the other fails there).
+
+>>> phone_key("0086-138 1234 5678"), phone_key("95588"), phone_key("138****5678")
+('+8613812345678', 'svc:95588', '')
+>>> resident_id_key("１１０１０５１９４９１２３１００２ｘ")
+'11010519491231002X'
+>>> org_key("廣律（深圳）法務服務有限公司")
+'广律(深圳)法务服务'
+>>> [c.matched_as for c in candidates("138 1234 5678")]
+['raw', 'phone', 'account', 'document']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+_SPACES = re.compile(r"\s+")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_SERVICE = re.compile(r"^(?:95\d{3}|1\d{4}|[48]00\d{7})$")
+_LANDLINE = re.compile(r"^0\d{9,11}$")
+_ID_FULL = re.compile(r"^\d{17}[\dX]$")
+_HASH = re.compile(r"^(?:sha256:)?([0-9a-fA-F]{64})$")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_ORG_SUFFIX = re.compile(r"\(?(?:股份有限公司|有限责任公司|有限公司|公司)\)?$")
+_IPV4 = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$")
+_WORDY = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
+_ACCOUNT = re.compile(r"^\d{8,30}$")
+_DEVICE = re.compile(r"^[0-9a-z][0-9a-z:_.-]{5,}$")
+_CERT = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,}$")
+
+
+def clean(value: str) -> str:
+    """Zero-width characters removed, NFKC width folding, outer spaces stripped.
+
+    >>> clean(" \\u200b１３８ ")
+    '138'
+    """
+    v = _ZERO_WIDTH.sub("", "" if value is None else str(value))
+    return unicodedata.normalize("NFKC", v).strip()
+
+
+def phone_key(value: str) -> str:
+    """E.164 key of a mobile or landline, ``svc:`` key of a service number, else ``""``.
+
+    Masked numbers (``138****5678``) give ``""``: ETL never makes nodes of them, because a
+    mask alone would link strangers.
+
+    >>> phone_key("0731-8888999"), phone_key("1381234")
+    ('+867318888999', '')
+    """
+    t = clean(value)
+    if not t or "*" in t:
+        return ""
+    digits = re.sub(r"\D", "", t)
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if _MOBILE.match(digits):
+        return "+86" + digits
+    if _SERVICE.match(digits):
+        return "svc:" + digits
+    if _LANDLINE.match(digits):
+        return "+86" + digits[1:]
+    return ""
+
+
+def resident_id_key(value: str) -> str:
+    """An 18-character resident ID as stored (upper-case ``X``), else ``""``.
+
+    The GB 11643 checksum is not re-checked here: an ID that failed it was never stored,
+    so looking it up simply finds nothing.
+
+    >>> resident_id_key("11010519491231002x"), resident_id_key("1101051949")
+    ('11010519491231002X', '')
+    """
+    t = clean(value).upper().replace(" ", "")
+    return t if _ID_FULL.match(t) else ""
+
+
+def person_name(value: str) -> str:
+    """A person's name as stored: width-folded, spaces between Chinese characters removed.
+
+    >>> person_name(" 张 三 丰 ")
+    '张三丰'
+    """
+    t = _CJK_GAP.sub("", clean(value))
+    return _SPACES.sub(" ", t)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=10_000)
+def org_key(value: str) -> str:
+    """Canonical key of an organisation name: width, 繁→简, spaces, brackets, legal suffix.
+
+    >>> org_key("湖南某某法律咨询服务（有限公司）") == org_key("湖南某某法律咨询服务有限公司")
+    True
+    """
+    n = _ZERO_WIDTH.sub("", str(value))
+    n = _t2s().convert(n)
+    n = unicodedata.normalize("NFKC", n)
+    n = _SPACES.sub("", n).replace("【", "(").replace("】", ")").replace("[", "(")
+    n = n.replace("]", ")")
+    stripped = _ORG_SUFFIX.sub("", n)
+    # A name that is nothing but a suffix keeps it, so it still has a key.
+    return stripped if len(stripped) >= 2 else n
+
+
+def org_display(value: str) -> str:
+    """An organisation's display name as stored (simplified, width-folded, no spaces).
+
+    >>> org_display("廣律（深圳） 法務服務有限公司")
+    '广律(深圳)法务服务有限公司'
+    """
+    v = str(value)
+    return _SPACES.sub("", _t2s().convert(clean(v))) if v.strip() else ""
+
+
+def device_key(value: str) -> str:
+    """Device fingerprint as stored: lower case, no spaces.
+
+    >>> device_key(" AB12 CD34 ")
+    'ab12cd34'
+    """
+    return _SPACES.sub("", clean(value).lower())
+
+
+def ip_key(value: str) -> str:
+    """A valid IPv4 address, else ``""``.
+
+    >>> ip_key(" 61.135.7.22 "), ip_key("61.135.7.300")
+    ('61.135.7.22', '')
+    """
+    t = clean(value)
+    m = _IPV4.match(t)
+    return t if m and all(int(o) <= 255 for o in m.groups()) else ""
+
+
+def account_key(value: str) -> str:
+    """Payee account number as stored: no spaces or hyphens.
+
+    >>> account_key("6222 0212-3456 7890")
+    '6222021234567890'
+    """
+    return re.sub(r"[\s-]", "", clean(value))
+
+
+def document_keys(value: str) -> list[str]:
+    """Document keys a value could be: ``sha256:<hex>`` for a file hash, ``cert:<NO>``.
+
+    >>> document_keys("sha256:" + "AB" * 32)[0][:13], document_keys("mz 001")
+    ('sha256:ababab', ['cert:MZ001'])
+    """
+    t = clean(value)
+    m = _HASH.match(t)
+    if m:
+        return ["sha256:" + m.group(1).lower()]
+    cert = _SPACES.sub("", t.upper())
+    return ["cert:" + cert] if _CERT.match(cert) else []
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One normalised form of a raw value and what it was normalised as."""
+
+    value: str
+    matched_as: str
+
+
+def candidates(raw: str) -> list[Candidate]:
+    """Every distinct normalised form a raw value could take, in a fixed order.
+
+    The store's lookup is an exact match on a node's key or name, so each form is tried;
+    forms that normalise to the same string are tried once (the first reason wins).
+
+    >>> [(c.value, c.matched_as) for c in candidates("廣律（深圳）法務服務有限公司")]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('廣律（深圳）法務服務有限公司', 'raw'), ('廣律(深圳)法務服務有限公司', 'name'),
+     ('广律(深圳)法务服务', 'org'), ('广律(深圳)法务服务有限公司', 'org name')]
+    >>> [(c.value, c.matched_as) for c in candidates("BL2024-83300631")]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('BL2024-83300631', 'raw'), ('bl2024-83300631', 'device'),
+     ('cert:BL2024-83300631', 'document')]
+    """
+    raw = "" if raw is None else str(raw)
+    t = clean(raw)
+    # Only forms the value could plausibly be: digits are no org name, a name no account.
+    wordy = bool(_WORDY.search(t))
+    forms = [(raw.strip(), "raw"), (phone_key(raw), "phone"), (resident_id_key(raw), "resident ID")]
+    if wordy:
+        forms += [(person_name(raw), "name"), (org_key(raw), "org"), (org_display(raw), "org name")]
+    if _ACCOUNT.match(account_key(raw)):
+        forms.append((account_key(raw), "account"))
+    forms.append((ip_key(raw), "IP"))
+    if _DEVICE.match(device_key(raw)):
+        forms.append((device_key(raw), "device"))
+    forms += [(k, "document") for k in document_keys(raw)]
+    seen: dict[str, str] = {}
+    for value, why in forms:
+        if value and value not in seen:
+            seen[value] = why
+    return [Candidate(v, w) for v, w in seen.items()]

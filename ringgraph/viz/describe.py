@@ -1,0 +1,177 @@
+"""How a node or relationship is shown: short label, tooltip lines, masking of personal data.
+
+Everything here returns plain text. Escaping is the job of whoever puts the text into markup
+(the network template fills tooltips with ``textContent``; tables go through pandas or
+:func:`html.escape`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .. import model as m
+from .. import pii
+
+# Display names of the labels and relationship types (Chinese first: the users read it).
+LABEL_TEXT: dict[str, str] = {
+    m.COMPLAINT: "投诉 Complaint", m.PERSON: "借款人 Borrower", m.PHONE: "电话 Phone",
+    m.DEVICE: "设备 Device", m.IP: "IP", m.AGENT: "代理人 Agent", m.ORG: "代理机构 Org",
+    m.DOCUMENT: "材料 Document", m.ACCOUNT: "收款账户 Account",
+    m.INSTITUTION: "被投诉机构 Institution",
+}
+REL_TEXT: dict[str, str] = {
+    m.FILED: "提交 filed", m.AGAINST: "投诉对象 against", m.HAS_PHONE: "本人电话 has phone",
+    m.CONTACT: "联系电话 contact", m.SUBMITTED_FROM: "提交自 submitted from",
+    m.REPRESENTED_BY: "委托代理 represented by", m.WORKS_FOR: "任职 works for",
+    m.VIA_ORG: "经由机构 via org", m.ATTACHED: "附件 attached", m.PAID: "付款 paid",
+}
+
+_ORGLIKE = re.compile(r"公司|中心|银行|事务所|工作室|商行|店|局|院|所|厂|集团|协会|平台")
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+_ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+_ACCOUNT_IN_TEXT = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
+
+
+def props_of(value) -> dict:
+    """A node's or relationship's ``props`` JSON as a dict (``{}`` when empty or broken)."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str) or not value:
+        return {}
+    try:
+        out = json.loads(value)
+    except ValueError:
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def mask_payee(name: str) -> str:
+    """A payee's name masked unless it is an organisation (a company name is not personal).
+
+    >>> mask_payee("国网浙江省电力有限公司"), mask_payee("王小明")
+    ('国网浙江省电力有限公司', '王**')
+    """
+    name = str(name or "")
+    return name if _ORGLIKE.search(name) else pii.mask_name(name)
+
+
+def redact_text(text: str, names=()) -> str:
+    """Free text with phone numbers, resident IDs, long account numbers and the given
+    person names masked.
+
+    >>> redact_text("投诉人张建，电话13812345678，身份证11010519491231002X", ["张建"])
+    '投诉人张*，电话138****5678，身份证110105********002X'
+    """
+    t = str(text or "")
+    t = _ID_IN_TEXT.sub(lambda mt: pii.mask_id(mt.group(0).upper()), t)
+    t = _PHONE_IN_TEXT.sub(lambda mt: pii.mask_phone(re.sub(r"\D", "", mt.group(0))[-11:]), t)
+    t = _ACCOUNT_IN_TEXT.sub(lambda mt: pii.mask_account(mt.group(0)), t)
+    # Longest names first, so "张建国" is masked whole before "张建" could match inside it.
+    for n in sorted({str(x) for x in names if x and len(str(x)) >= 2}, key=len, reverse=True):
+        t = t.replace(n, pii.mask_name(n))
+    return t
+
+
+def _short(text: str, limit: int) -> str:
+    text = str(text or "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown(label: str, key: str, name: str, mask: bool = True) -> str:
+    """The one-line display value of a node (masked unless ``mask=False``).
+
+    >>> shown("Phone", "+8613812345678", "+8613812345678")
+    '138****5678'
+    >>> shown("Person", "11010519491231002X", "张三丰"), shown("Org", "广律(深圳)法务服务", "广律(深圳)法务服务有限公司")
+    ('张**', '广律(深圳)法务服务有限公司')
+    """
+    name = "" if name is None or (isinstance(name, float) and name != name) else str(name)
+    if label == m.COMPLAINT:
+        return key
+    if label in (m.ORG, m.INSTITUTION):
+        return name or key
+    if label == m.DOCUMENT:
+        return f"{name} {key.split(':', 1)[-1][:10]}".strip()
+    if not mask:
+        if label in (m.PERSON, m.AGENT):
+            return name or key.split("|")[0]
+        if label == m.ACCOUNT:
+            return f"{key} {name}".strip()
+        return key
+    if label == m.PHONE:
+        return pii.mask_phone(key)
+    if label in (m.PERSON, m.AGENT):
+        return pii.mask_name(name or key.split("|")[0])
+    if label == m.ACCOUNT:
+        return pii.mask_account(key)
+    if label == m.IP:
+        return pii.mask_ip(key)
+    if label == m.DEVICE:
+        return pii.mask_device(key)
+    return key
+
+
+def node_lines(label: str, key: str, name: str, props: dict, mask: bool = True,
+               names=()) -> list[tuple[str, str]]:
+    """Tooltip lines ``(field, value)`` of one node; ``names`` are person names to redact
+    from complaint texts when masking."""
+    p = props or {}
+    lines = [(LABEL_TEXT.get(label, label), shown(label, key, name, mask))]
+
+    def add(field: str, value) -> None:
+        if value is None or value == "" or (isinstance(value, float) and value != value):
+            return
+        lines.append((field, str(value)))
+
+    if label == m.COMPLAINT:
+        add("受理时间", p.get("received_at"))
+        add("渠道", p.get("channel"))
+        add("省份", p.get("province"))
+        add("被投诉机构", p.get("institution"))
+        add("诉求", str(p.get("demands") or "").replace("|", "、"))
+        amount = p.get("overdue_amount")
+        if isinstance(amount, (int, float)) and amount == amount:
+            add("逾期金额", f"¥{amount:,.2f}")
+        text = p.get("text") or ""
+        add("投诉内容", _short(redact_text(text, names) if mask else text, 300))
+    elif label == m.PERSON:
+        add("身份证", pii.mask_id(key) if mask else key)
+        add("省份", p.get("id_province") or p.get("province"))
+    elif label == m.PHONE:
+        add("类型", p.get("kind"))
+    elif label == m.IP:
+        if p.get("private"):
+            add("类型", "内网 private")
+    elif label == m.AGENT:
+        phone = key.split("|", 1)[-1] if "|" in key else ""
+        if phone.startswith("+86") or phone.startswith("svc:"):
+            add("电话", pii.mask_phone(phone) if mask else phone)
+        elif phone.startswith("org:"):
+            add("机构", phone[4:])
+    elif label == m.DOCUMENT:
+        add("类型", p.get("doc_type") or name)
+        add("出具单位", p.get("issuer"))
+        add("证书编号", p.get("cert_no"))
+        if p.get("sha256"):
+            add("文件哈希", "sha256:" + str(p["sha256"])[:16] + "…")
+    elif label == m.ACCOUNT:
+        add("户名", mask_payee(name) if mask else name)
+    return lines
+
+
+def edge_lines(rel: str, props: dict, source: str, row, at) -> list[tuple[str, str]]:
+    """Tooltip lines of one relationship, with its provenance (source file and row)."""
+    p = props or {}
+    lines = [("关系", REL_TEXT.get(rel, rel))]
+    amount = p.get("amount")
+    if isinstance(amount, (int, float)) and amount == amount:
+        lines.append(("金额", f"¥{amount:,.2f}"))
+    if p.get("memo"):
+        lines.append(("备注", str(p["memo"])))
+    if at is not None and str(at) not in ("", "None", "NaT", "nan"):
+        lines.append(("时间", str(at)))
+    if source is not None and str(source) not in ("", "None", "nan"):
+        r = "" if row is None or str(row) in ("", "nan", "<NA>") else f" 第{int(row)}行"
+        lines.append(("来源", f"{source}{r}"))
+    return lines
