@@ -95,8 +95,13 @@ class BaseDetector:
         """Keep communities of at least ``min_size`` complaints; number them by the smallest
         complaint id they hold, so equal partitions get equal labels."""
         membership = np.asarray(membership, dtype=np.int64)
-        order = np.argsort(membership, kind="stable")
-        groups = np.split(order, np.flatnonzero(np.diff(membership[order])) + 1)
+        # Only communities big enough are materialised: most complaints are singletons.
+        values, counts = np.unique(membership, return_counts=True)
+        big = np.isin(membership, values[counts >= min_size])
+        idx = np.flatnonzero(big)
+        order = idx[np.argsort(membership[idx], kind="stable")]
+        groups = np.split(order, np.flatnonzero(np.diff(membership[order])) + 1) \
+            if len(order) else []
         ids = graph.complaints["complaint_id"].to_numpy(dtype=str)
         groups = [g[np.argsort(ids[g], kind="stable")] for g in groups if len(g) >= min_size]
         groups.sort(key=lambda g: ids[g[0]])
