@@ -58,3 +58,21 @@ def test_graph_fingerprint_changes_with_params():
         ["complaint_id", "ident_type", "ident"]], p)
     assert g.fingerprint() != g2.fingerprint()
     assert np.array_equal(g.src, g2.src)
+
+
+def test_text_links_join_linked_complaints_with_the_same_script():
+    import pandas as pd
+
+    from ringgraph.project import ProjectionParams, build_graph
+
+    script = "本人因疫情失业收入骤减，无力偿还贷款，现申请停息挂账并要求精神赔偿。"
+    complaints = pd.DataFrame({
+        "complaint_id": ["A", "B", "C", "D", "E"],
+        "text": [script, script + "谢谢", "催收凌晨三点打电话骚扰我母亲", script, "x"]})
+    inc = pd.DataFrame({"complaint_id": ["A", "C", "B", "E"], "ident_type": "Device",
+                        "ident": ["d1", "d1", "d2", "d2"]})
+    off = build_graph(complaints, inc, ProjectionParams())
+    on = build_graph(complaints, inc, ProjectionParams(text_links=True))
+    assert set(zip(off.src.tolist(), off.dst.tolist())) == {(0, 2), (1, 4)}
+    # A–B share the script and are both linked; D has the script but no identifier link.
+    assert set(zip(on.src.tolist(), on.dst.tolist())) == {(0, 1), (0, 2), (1, 4)}
