@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+
+# One definition of the patterns and of org_key, shared with the library's lookups
+# (ringgraph.keys), so a value an investigator types finds the node ETL made of it.
+from ringgraph.keys import _HASH, _ID_FULL, _LANDLINE, _MOBILE, _SERVICE, _SPACES, _ZERO_WIDTH
+from ringgraph.keys import _t2s, org_key
 
 from .regions import PROVINCE_BY_CODE, short_province
 
@@ -30,7 +34,6 @@ AMOUNT_INVALID = "AMOUNT_INVALID"
 NAME_MISSING = "NAME_MISSING"
 IP_INVALID = "IP_INVALID"
 
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 
 
 def _clean(s: pd.Series) -> pd.Series:
@@ -44,9 +47,6 @@ def _frame(index, **cols) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- phones
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_SERVICE = re.compile(r"^(?:95\d{3}|1\d{4}|[48]00\d{7})$")
-_LANDLINE = re.compile(r"^0\d{9,11}$")
 
 
 def normalize_phones(s: pd.Series) -> pd.DataFrame:
@@ -119,7 +119,6 @@ def _e164_abroad(text: str) -> str:
 # --------------------------------------------------------------------- resident IDs
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _ID_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
-_ID_FULL = re.compile(r"^\d{17}[\dX]$")
 _ID_MASKED = re.compile(r"^[\d*]{17}[\dX*]$")
 
 
@@ -263,7 +262,6 @@ def parse_amounts(s: pd.Series) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------- names and orgs
-_SPACES = re.compile(r"\s+")
 
 
 def normalize_person_names(s: pd.Series) -> pd.Series:
@@ -271,35 +269,6 @@ def normalize_person_names(s: pd.Series) -> pd.Series:
     t = _clean(s)
     return t.str.replace(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", regex=True) \
             .str.replace(_SPACES, " ", regex=True)
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-_ORG_SUFFIX = re.compile(r"\(?(?:股份有限公司|有限责任公司|有限公司|公司)\)?$")
-
-
-@lru_cache(maxsize=200_000)
-def org_key(name: str) -> str:
-    """Canonical key of an organisation name: width, 繁→简, spaces, brackets, suffix.
-
-    >>> org_key("廣律（深圳）法務服務有限公司") == org_key("广律(深圳)法务服务")
-    True
-    """
-    n = _ZERO_WIDTH.sub("", str(name))
-    n = _t2s().convert(n)
-    import unicodedata
-
-    n = unicodedata.normalize("NFKC", n)
-    n = _SPACES.sub("", n).replace("【", "(").replace("】", ")").replace("[", "(")
-    n = n.replace("]", ")")
-    stripped = _ORG_SUFFIX.sub("", n)
-    # A name that is nothing but a suffix keeps it, so it still has a key.
-    return stripped if len(stripped) >= 2 else n
 
 
 def normalize_org_names(s: pd.Series) -> pd.DataFrame:
@@ -367,7 +336,6 @@ def normalize_demands(s: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------- attachments
-_HASH = re.compile(r"^(?:sha256:)?([0-9a-fA-F]{64})$")
 
 
 def parse_attachments(s: pd.Series) -> pd.DataFrame:
