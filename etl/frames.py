@@ -136,16 +136,21 @@ def complaint_frames(df: pd.DataFrame, as_of: dt.datetime,
     pkey = person_keys(ids, names)
     cid = df["complaint_id"].astype(str).str.strip()
 
+    # An agent is a name within an organisation (their phones hang off the node), or, with
+    # no organisation given, a name with a phone. A bare name is no identity: common names
+    # would link strangers, so it stays on the complaint only.
     agent_key = pd.Series("", index=df.index, dtype=object)
-    has_agent = agent_name != ""
-    agent_key[has_agent] = agent_name[has_agent] + "|" + np.where(
-        agent_phone_v[has_agent] != "", agent_phone_v[has_agent], "org:" + org["key"][has_agent])
+    with_org = (agent_name != "") & (org["key"] != "")
+    with_phone = (agent_name != "") & ~with_org & (agent_phone_v != "")
+    agent_key[with_org] = agent_name[with_org] + "|org:" + org["key"][with_org]
+    agent_key[with_phone] = agent_name[with_phone] + "|" + agent_phone_v[with_phone]
 
     complaint_props = _json_lines(pd.DataFrame({
         "received_at": at, "channel": channel, "province": province,
         "institution": inst["display"], "demands": demands, "overdue_amount": amount["value"],
         "loan_account": nz._clean(df["loan_account"]), "text": df["text"].fillna(""),
         "contact_phone_masked": contact["value"].where(contact["kind"] == "masked", ""),
+        "agent_name": agent_name,
     }))
     person_props = _json_lines(pd.DataFrame({
         "id_kind": ids["kind"], "id_province": ids["province"], "province": province,
