@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,9 +21,9 @@ from ringgraph.progress import SILENT, Progress
 from ringgraph.store.base import GraphStore
 
 from . import schema
-from .frames import Frames, complaint_frames, merge_frames, transfer_frames
+from .frames import complaint_frames, transfer_frames
 from .normalize import normalize_org_names
-from .read import SUPPORTED_SUFFIXES, ExportError, RawTable, read_export
+from .read import SUPPORTED_SUFFIXES, ExportError, RawTable, iter_export
 from .resolve import ResolveParams, resolve_orgs
 
 ID_MISSING = "ID_MISSING"
@@ -218,7 +219,8 @@ def _default_as_of() -> dt.datetime:
 
 def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None = None,
            as_of: dt.datetime | None = None, progress: Progress = SILENT,
-           sheet: str | None = None, resolve: ResolveParams | None = None) -> IngestReport:
+           sheet: str | None = None, resolve: ResolveParams | None = None,
+           chunk_rows: int = 200_000) -> IngestReport:
     """Ingest export files or folders into ``store`` and return the report.
 
     Parameters
@@ -237,6 +239,8 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
         Read only this worksheet of XLSX files (default: every sheet).
     resolve : ResolveParams, optional
         Thresholds for merging near-identical organisation names.
+    chunk_rows : int, optional
+        Records processed and written at a time: bounds memory on million-row exports.
 
     Returns
     -------
@@ -247,89 +251,93 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
     as_of = as_of or _default_as_of()
     report = IngestReport(store=getattr(store, "path", store.name), as_of=as_of.isoformat())
     files = discover(paths)
-    tables: list[RawTable] = []
     by_source: dict[str, FileReport] = {}
-    with progress.task("reading exports", total=len(files)) as task:
+    q_reasons: Counter = Counter()
+    issue_reasons: Counter = Counter()
+    complaint_ids: set[str] = set()
+    with progress.task("ingesting exports", total=len(files)) as task:
         for path, name in files:
             try:
-                got = read_export(path, name, mapping, sheet)
+                for table in iter_export(path, name, mapping, sheet, chunk_rows):
+                    fr = by_source.get(table.source)
+                    if fr is None:
+                        fr = by_source[table.source] = FileReport(
+                            source=table.source, kind=table.kind,
+                            unmapped_headers=table.unmapped_headers)
+                        report.files.append(fr)
+                    fr.records += table.records
+                    _load_batch(table, store, as_of, resolve, report, by_source, q_reasons,
+                                issue_reasons, complaint_ids, progress)
             except ExportError as exc:
-                fr = FileReport(source=name, error=str(exc))
-                report.files.append(fr)
-                by_source[name] = fr
-                task.advance()
-                continue
-            for t in got:
-                fr = FileReport(source=t.source, kind=t.kind, records=t.records,
-                                unmapped_headers=t.unmapped_headers)
-                report.files.append(fr)
-                by_source[t.source] = fr
-                tables.append(t)
+                # A file unreadable as a whole: its earlier chunks (if any) stay loaded.
+                fr = by_source.get(name)
+                if fr is None:
+                    fr = by_source[name] = FileReport(source=name)
+                    report.files.append(fr)
+                fr.error = str(exc)
+                fr.records = fr.loaded + fr.duplicates + fr.quarantined
             task.advance()
 
-    known = store.table("records")
-    frames: list[Frames] = []
-    quarantine = [pd.DataFrame(
-        [dict(q, raw=json.dumps(q["raw"], ensure_ascii=False, default=str))
-         for t in tables for q in t.quarantine],
-        columns=["source", "row", "reason", "field", "message", "raw"])]
-    duplicates, records = [], []
-    for kind, build in ((schema.COMPLAINT, complaint_frames), (schema.TRANSFER, transfer_frames)):
-        of_kind = [t for t in tables if t.kind == kind]
-        if not of_kind:
-            continue
-        with progress.task(f"normalising {kind} records",
-                           total=sum(len(t.frame) for t in of_kind)) as task:
-            load, dups, quar = triage(of_kind, kind, known[known["kind"] == kind][
-                ["record_id", "content_hash", "source", "row"]])
-            duplicates.append(dups)
-            quarantine.append(quar)
-            if kind == schema.COMPLAINT:
-                report.complaint_ids = sorted(set(load["complaint_id"]) |
-                                              set(dups["record_id"]))
-            if len(load):
-                if kind == schema.COMPLAINT:
-                    keys = normalize_org_names(load["agent_org"])["key"]
-                    merges = resolve_orgs(keys[keys != ""].value_counts().to_dict(),
-                                          store.nodes(ORG)["key"].tolist(), resolve)
-                    report.org_merges = [mg.to_dict() for mg in merges]
-                    frames.append(complaint_frames(load, as_of, merges))
-                else:
-                    frames.append(build(load, as_of))
-                records.append(pd.DataFrame({
-                    "kind": kind, "record_id": load[_ID_FIELD[kind]],
-                    "content_hash": load["content_hash"], "source": load["source"],
-                    "row": load["row"]}))
-                for src, n in load.groupby("source").size().items():
-                    by_source[src].loaded += int(n)
-            task.advance(sum(len(t.frame) for t in of_kind))
-
-    q = pd.concat([x for x in quarantine if len(x)] or [quarantine[0]], ignore_index=True)
-    d = pd.concat(duplicates, ignore_index=True) if duplicates else pd.DataFrame(
-        columns=["source", "row", "record_id", "kept_source", "kept_row"])
-    for src, n in q.groupby("source").size().items():
-        by_source[src].quarantined += int(n)
-    for src, n in d.groupby("source").size().items():
-        by_source[src].duplicates += int(n)
-
-    merged = merge_frames(frames) if frames else None
-    if merged is not None:
-        stats = store.write(merged.nodes, merged.edges, progress)
-        report.nodes_added, report.edges_added = stats.nodes_added, stats.edges_added
-        issues = merged.issues
-    else:
-        issues = pd.DataFrame(columns=["source", "row", "field", "reason", "message"])
-    recs = pd.concat(records, ignore_index=True) if records else pd.DataFrame(
-        columns=["kind", "record_id", "content_hash", "source", "row"])
-    store.write_bookkeeping(q, issues, d, recs)
-
-    report.quarantine_by_reason = {k: int(v) for k, v in
-                                   sorted(q.groupby("reason").size().items())}
-    report.field_issues_by_reason = {k: int(v) for k, v in
-                                     sorted(issues.groupby("reason").size().items())}
+    report.complaint_ids = sorted(complaint_ids)
+    report.quarantine_by_reason = dict(sorted(q_reasons.items()))
+    report.field_issues_by_reason = dict(sorted(issue_reasons.items()))
     for fr in report.files:
-        if not fr.error and fr.loaded + fr.duplicates + fr.quarantined != fr.records:
+        if fr.loaded + fr.duplicates + fr.quarantined != fr.records:
             raise AssertionError(f"{fr.source}: {fr.records} records but {fr.loaded} loaded, "
                                  f"{fr.duplicates} duplicates, {fr.quarantined} quarantined")
     store.record_run(report.to_json())
     return report
+
+
+def _load_batch(table: RawTable, store: GraphStore, as_of: dt.datetime,
+                resolve: ResolveParams | None, report: IngestReport,
+                by_source: dict[str, FileReport], q_reasons: Counter, issue_reasons: Counter,
+                complaint_ids: set[str], progress: Progress) -> None:
+    """Triage, normalise and write one chunk of one file; graph first, then bookkeeping.
+
+    Records of earlier chunks and runs are in the store by then, so duplicates and
+    conflicting ids are found against everything loaded before, in file and row order.
+    A crash between the two writes is repaired by the next run: the graph writes are
+    idempotent and the records not yet booked are simply loaded again.
+    """
+    kind = table.kind
+    known = store.table("records")
+    known = known[known["kind"] == kind][["record_id", "content_hash", "source", "row"]]
+    with progress.task(f"normalising {table.source}", total=len(table.frame)) as task:
+        load, dups, quar = triage([table], kind, known)
+        read_q = pd.DataFrame(
+            [dict(q, raw=json.dumps(q["raw"], ensure_ascii=False, default=str))
+             for q in table.quarantine],
+            columns=["source", "row", "reason", "field", "message", "raw"])
+        quarantine = pd.concat([x for x in (read_q, quar) if len(x)] or [read_q],
+                               ignore_index=True)
+        if kind == schema.COMPLAINT:
+            complaint_ids.update(load["complaint_id"])
+            complaint_ids.update(dups["record_id"])
+        issues = pd.DataFrame(columns=["source", "row", "field", "reason", "message"])
+        records = pd.DataFrame(columns=["kind", "record_id", "content_hash", "source", "row"])
+        if len(load):
+            if kind == schema.COMPLAINT:
+                keys = normalize_org_names(load["agent_org"])["key"]
+                merges = resolve_orgs(keys[keys != ""].value_counts().to_dict(),
+                                      store.nodes(ORG)["key"].tolist(), resolve)
+                report.org_merges += [mg.to_dict() for mg in merges]
+                frames = complaint_frames(load, as_of, merges)
+            else:
+                frames = transfer_frames(load, as_of)
+            stats = store.write(frames.nodes, frames.edges, progress)
+            report.nodes_added += stats.nodes_added
+            report.edges_added += stats.edges_added
+            issues = frames.issues
+            records = pd.DataFrame({
+                "kind": kind, "record_id": load[_ID_FIELD[kind]],
+                "content_hash": load["content_hash"], "source": load["source"],
+                "row": load["row"]})
+        store.write_bookkeeping(quarantine, issues, dups, records)
+        task.advance(len(table.frame))
+    fr = by_source[table.source]
+    fr.loaded += len(load)
+    fr.duplicates += len(dups)
+    fr.quarantined += len(quarantine)
+    q_reasons.update(quarantine["reason"].tolist())
+    issue_reasons.update(issues["reason"].tolist())

@@ -135,19 +135,54 @@ def _cell(v) -> str:
     return str(v)
 
 
+def sniff_encoding(path: Path, name: str) -> str:
+    """UTF-8 (with or without BOM) or GB18030 for a file of any size, read in blocks."""
+    import codecs
+
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if not head.strip():
+        with open(path, "rb") as fh:
+            if not fh.read().strip():
+                raise ExportError(f"{name}: file is empty")
+    if b"\x00" in head:
+        raise ExportError(f"{name}: looks like a binary file, not a text export")
+    for enc in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(enc)()
+        try:
+            with open(path, "rb") as fh:
+                while block := fh.read(1 << 24):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    raise ExportError(f"{name}: encoding not recognised (tried UTF-8 and GB18030)")
+
+
+def _csv_chunks(path: Path, name: str, mapping: dict[str, str] | None,
+                chunk_rows: int | None):
+    enc = sniff_encoding(path, name)
+    with open(path, encoding=enc, newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            headers = next(reader)
+            batch: list[tuple[int, list]] = []
+            for i, rec in enumerate(reader, start=1):
+                batch.append((i, rec))
+                if chunk_rows and len(batch) >= chunk_rows:
+                    yield _table(name, headers, batch, mapping)
+                    batch = []
+        except csv.Error as exc:
+            raise ExportError(f"{name}: malformed CSV near record {reader.line_num}: {exc}") \
+                from None
+        if batch or not chunk_rows:
+            yield _table(name, headers, batch, mapping)
+
+
 def read_csv(path: Path, name: str, mapping: dict[str, str] | None = None) -> list[RawTable]:
-    data = path.read_bytes()
-    if not data.strip():
-        raise ExportError(f"{name}: file is empty")
-    text = data.decode(detect_encoding(data, name))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        headers = next(reader)
-        records = [(i, rec) for i, rec in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise ExportError(f"{name}: malformed CSV near record {reader.line_num}: {exc}") \
-            from None
-    return [_table(name, headers, records, mapping)]
+    """A whole CSV export as one table."""
+    return list(_csv_chunks(path, name, mapping, None))
 
 
 def read_xlsx(path: Path, name: str, mapping: dict[str, str] | None = None,
@@ -218,6 +253,38 @@ def read_jsonl(path: Path, name: str, mapping: dict[str, str] | None = None) -> 
                          for i, o, line in objs if o is None]
     table.records = len(objs)
     return [table]
+
+
+def iter_export(path: Path, name: str, mapping: dict[str, str] | None = None,
+                sheet: str | None = None, chunk_rows: int = 200_000):
+    """Read an export as a stream of tables of at most ``chunk_rows`` records each, so a
+    million-row file never sits in memory whole (CSV is streamed from disk; workbooks and
+    JSONL are read whole, then cut). Raises :class:`ExportError` for unreadable files,
+    before anything is yielded when the problem is in the file as a whole."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        yield from _csv_chunks(path, name, mapping, chunk_rows)
+        return
+    for table in read_export(path, name, mapping, sheet):
+        yield from _split(table, chunk_rows)
+
+
+def _split(table: RawTable, chunk_rows: int):
+    if len(table.frame) <= chunk_rows:
+        yield table
+        return
+    starts = list(range(0, len(table.frame), chunk_rows))
+    # Chunk k owns the quarantined records after chunk k-1's last row up to its own last.
+    last = [int(table.frame["row"].iloc[min(s + chunk_rows, len(table.frame)) - 1])
+            for s in starts]
+    for k, start in enumerate(starts):
+        frame = table.frame.iloc[start:start + chunk_rows].reset_index(drop=True)
+        lo = last[k - 1] if k else float("-inf")
+        hi = last[k] if k < len(starts) - 1 else float("inf")
+        quarantine = [q for q in table.quarantine if lo < q["row"] <= hi]
+        yield RawTable(source=table.source, kind=table.kind, frame=frame,
+                       raw_headers=table.raw_headers, unmapped_headers=table.unmapped_headers,
+                       quarantine=quarantine, records=len(frame) + len(quarantine))
 
 
 def read_export(path: Path, name: str, mapping: dict[str, str] | None = None,

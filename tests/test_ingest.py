@@ -149,3 +149,16 @@ def test_org_typo_merged_and_recorded(tmp_path, store):
     assert props["merged_from"] == [{"key": "湖南聚和法律咨询服", "score": 94.7}]
     assert "湖南聚和法律咨询服有限公司" in props["aliases"]
     assert len(store.edges((m.VIA_ORG,))) == 8
+
+
+def test_chunked_ingest_gives_the_same_store(tiny_exports, tmp_path):
+    write_tickets(tiny_exports / "b.csv", [ticket(i) for i in range(20, 31)] + [ticket(1)])
+    with DuckDBStore(tmp_path / "one.duckdb") as one, DuckDBStore(tmp_path / "many.duckdb") as many:
+        r1 = ingest([tiny_exports], one, as_of=AS_OF)
+        r2 = ingest([tiny_exports], many, as_of=AS_OF, chunk_rows=2)
+        assert [(f.records, f.loaded, f.duplicates, f.quarantined) for f in r1.files] == \
+               [(f.records, f.loaded, f.duplicates, f.quarantined) for f in r2.files]
+        for table in ("quarantine", "duplicates", "field_issues"):
+            pd.testing.assert_frame_equal(one.table(table), many.table(table))
+        pd.testing.assert_frame_equal(one.nodes(), many.nodes())
+        pd.testing.assert_frame_equal(one.edges(), many.edges())
