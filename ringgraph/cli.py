@@ -361,6 +361,16 @@ def evaluate(truth: Path, rings_csv: Path | None, db: str | None, min_jaccard: f
             f"{k}={v}" for k, v in sorted(metrics["false_rings_by_negative_type"].items())))
 
 
+# ------------------------------------------------------------------------------- neo4j
+from .neo4j_cli import neo4j as _neo4j_group, with_engine_option  # noqa: E402 - needs UserError
+cli.add_command(_neo4j_group)
+with_engine_option(detect)  # detect --engine python|gds
+
+# ---------------------------------------------------------------------- evidence packs
+from .evidence_cli import add_commands as _add_evidence_commands  # noqa: E402
+_add_evidence_commands(cli)  # export, verify
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one-line errors, exit codes 0 ok, 1 user/input error, 2 usage, 3 bug."""
     try:

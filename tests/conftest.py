@@ -50,3 +50,9 @@ def tiny_exports(tmp_path):
     d.mkdir()
     write_tickets(d / "a.csv", rows)
     return d
+
+
+# Neo4j: a real server per test session and a clean database per test (tests/neo4j_fixtures.py).
+from neo4j_fixtures import neo4j, neo4j_server  # noqa: E402,F401
+# Evidence packs: one scenario and its packs per session (tests/evidence_fixtures.py).
+from evidence_fixtures import packs, scenario  # noqa: E402,F401

@@ -1,4 +1,9 @@
-"""Store contract: every test runs against each store backend (DuckDB today)."""
+"""Store contract: every test taking ``store`` runs against each backend.
+
+``duckdb`` is a fresh file per test; ``neo4j`` is the test session's real Neo4j server
+(started by ``tests/neo4j_fixtures.py`` unless ``NEO4J_URI`` points at one) with its
+database emptied before each test.
+"""
 
 import pandas as pd
 import pytest
@@ -6,13 +11,18 @@ import pytest
 from ringgraph import model as m
 from ringgraph.store import DuckDBStore, StoreError
 
-BACKENDS = ["duckdb"]
+BACKENDS = ["duckdb", "neo4j"]
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
+    """A clean store of each backend (the one fixture the whole contract suite uses)."""
     if request.param == "duckdb":
         s = DuckDBStore(tmp_path / "s.duckdb")
+    else:
+        # Looked up lazily so a DuckDB-only selection (-k duckdb) starts no server.
+        server = request.getfixturevalue("neo4j")
+        s = server.store()
     yield s
     s.close()
 
@@ -72,25 +82,33 @@ def test_labels_and_types_only_from_model(store):
         store.nodes("Nope")
 
 
-def test_crash_between_nodes_and_edges_leaves_store_unchanged(store, monkeypatch):
-    if not isinstance(store, DuckDBStore):
-        pytest.skip("fault injection written for DuckDB")
+def test_crash_between_nodes_and_edges_then_rerun_completes(store, monkeypatch):
+    """A write that dies after the nodes: DuckDB rolls the whole write back (one
+    transaction); Neo4j keeps the committed node batches. Either way, running the write
+    again ends with exactly the graph of an uninterrupted write."""
     nodes, edges = _frames()
-    real = store._insert
+    name = "_insert" if store.name == "duckdb" else "_write_batches"
+    real = getattr(store, name)
     calls = []
 
-    def crash_on_edges(sql, frame, task=None):
+    def crash_on_edges(sql, frame, *args, **kw):
         calls.append(sql)
-        if "INTO edges" in sql:
+        if "INTO edges" in sql or "MERGE (a)-" in sql:
             raise RuntimeError("simulated crash")
-        return real(sql, frame, task)
+        return real(sql, frame, *args, **kw)
 
-    monkeypatch.setattr(store, "_insert", crash_on_edges)
+    monkeypatch.setattr(store, name, crash_on_edges)
     with pytest.raises(RuntimeError):
         store.write(nodes, edges)
     monkeypatch.undo()
-    assert len(calls) == 2 and store.counts() == {}
-    assert store.write(nodes, edges).nodes_added == 5
+    if store.name == "duckdb":
+        assert len(calls) == 2 and store.counts() == {}
+        assert store.write(nodes, edges).nodes_added == 5
+    else:
+        assert store.counts() == {m.COMPLAINT: 2, m.DEVICE: 1, m.PERSON: 1, m.PHONE: 1}
+        assert store.write(nodes, edges).edges_added == 4
+    assert store.counts() == {m.COMPLAINT: 2, m.DEVICE: 1, m.PERSON: 1, m.PHONE: 1,
+                              m.CONTACT: 2, m.FILED: 1, m.SUBMITTED_FROM: 1}
 
 
 def test_fingerprint_tracks_content(store):
@@ -99,6 +117,51 @@ def test_fingerprint_tracks_content(store):
     f1 = store.fingerprint()
     store.write(*_frames())
     assert f0 != f1 and store.fingerprint() == f1
+
+
+def _bookkeeping(source="a.csv"):
+    q = pd.DataFrame([(source, 3, "ID_MISSING", "complaint_id", "complaint_id is empty",
+                       '{"name": "王五"}')], columns=["source", "row", "reason", "field",
+                                                     "message", "raw"])
+    fi = pd.DataFrame([(source, 2, "phone", "PHONE_INVALID", "bad phone"),
+                       (source, 2, "at", "DATE_INVALID", "bad date")],
+                      columns=["source", "row", "field", "reason", "message"])
+    d = pd.DataFrame([(source, 7, "C1", "a.csv", 1)],
+                     columns=["source", "row", "record_id", "kept_source", "kept_row"])
+    r = pd.DataFrame([("complaint", "C2", "ff00", source, 2), ("complaint", "C1", "ee11", source, 1)],
+                     columns=["kind", "record_id", "content_hash", "source", "row"])
+    return q, fi, d, r
+
+
+def test_bookkeeping_is_idempotent_sorted_and_first_wins(store):
+    store.write_bookkeeping(*_bookkeeping())
+    store.write_bookkeeping(*_bookkeeping())
+    later = [f.assign(**{c: "changed" for c in ("message", "content_hash", "record_id")
+                        if c in f.columns and c != "record_id"}) for f in _bookkeeping()]
+    store.write_bookkeeping(*later)
+    assert store.table("quarantine")[["source", "row", "message"]].values.tolist() == [
+        ["a.csv", 3, "complaint_id is empty"]]
+    assert store.table("field_issues")["field"].tolist() == ["at", "phone"]
+    assert store.table("duplicates")["kept_row"].tolist() == [1]
+    recs = store.table("records")
+    assert recs["record_id"].tolist() == ["C1", "C2"] and recs["content_hash"].tolist() == [
+        "ee11", "ff00"]
+    assert store.table("runs").empty
+    store.record_run('{"run": "first"}')
+    store.record_run('{"run": "second"}')
+    runs = store.table("runs")
+    assert runs["run"].tolist() == [1, 2] and runs["report"].tolist()[1] == '{"run": "second"}'
+    with pytest.raises(ValueError, match="unknown table"):
+        store.table("nodes")
+
+
+def test_empty_store_reads(store):
+    assert store.counts() == {} and store.nodes().empty and store.edges().empty
+    assert list(store.nodes().columns) == list(m.NODE_COLUMNS)
+    assert list(store.edges().columns) == list(m.EDGE_COLUMNS)
+    assert store.lookup("x").empty
+    n, e = store.neighbourhood(m.COMPLAINT, "nope", 2)
+    assert n.empty and e.empty
 
 
 def test_duckdb_missing_store_and_foreign_file(tmp_path):

@@ -1,0 +1,95 @@
+"""``ringgraph export`` and ``ringgraph verify``: evidence packs for police.
+
+    ringgraph export --ring RG0001 --db data/demo/ringgraph.duckdb --out evidence/RG0001
+    ringgraph export --ring RG0001 --pii pseudonymised --out evidence/RG0001-p  # key from
+                                                      # $RINGGRAPH_PSEUDONYM_KEY
+    ringgraph verify evidence/RG0001.zip
+
+Nothing personal is printed: only ring ids, counts, paths and hashes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def add_commands(group: click.Group) -> None:
+    """Add ``export`` and ``verify`` to the ``ringgraph`` group (called by
+    :mod:`ringgraph.cli` once its shared options exist; importing this module alone
+    imports nothing of the CLI, so there is no import cycle)."""
+    from .cli import UserError, _default_db, _open_store, _store_kind, db_option, store_option
+
+    @group.command()
+    @click.option("--ring", "ring_id", required=True, metavar="ID",
+                  help="Ring to export, e.g. RG0001 (see rings.csv or `ringgraph detect`).")
+    @click.option("--pii", type=click.Choice(["masked", "full", "pseudonymised"]),
+                  default="masked", show_default=True,
+                  help="Personal data: masked (138****8000, 张*), full (as stored), or "
+                       "pseudonymised (keyed HMAC tokens; key from $RINGGRAPH_PSEUDONYM_KEY).")
+    @db_option
+    @store_option
+    @click.option("--rings", "rings_json", type=click.Path(dir_okay=False, path_type=Path),
+                  default=None, help="rings.json of `ringgraph detect` [default: results/ next "
+                                     "to the store].")
+    @click.option("--out", type=click.Path(file_okay=True, path_type=Path), required=True,
+                  help="Case folder to write (new, empty, or an earlier pack); the zip goes "
+                       "beside it as <out>.zip.")
+    @click.option("--allow-stale", is_flag=True,
+                  help="Export even if the store's data changed since detection.")
+    def export(ring_id: str, pii: str, db: str | None, store_kind: str | None,
+               rings_json: Path | None, out: Path, allow_stale: bool) -> None:
+        """Write the evidence pack of one ring: report (HTML, PDF), network, CSV tables,
+        GraphML, i2 link table, plots, manifest and hashes; then zip it."""
+        from .evidence import EvidenceError, export_pack, make_redactor, verify_pack, zip_path_of
+        from .result import RingResult
+
+        try:
+            make_redactor(pii)  # a missing pseudonym key fails before anything is read
+        except EvidenceError as exc:
+            raise UserError(str(exc)) from None
+        db = db or _default_db()
+        rings_json = rings_json or Path(db).parent / "results" / "rings.json"
+        if not rings_json.is_file():
+            raise UserError(f"--rings {rings_json}: no such file; run `ringgraph detect` first")
+        try:
+            result = RingResult.from_json(rings_json)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise UserError(f"--rings {rings_json}: not a ringgraph result "
+                            f"({type(exc).__name__})") from None
+        kind = _store_kind(store_kind)
+        with _open_store(db, read_only=True, kind=kind) as store:
+            try:
+                folder = export_pack(store, result, ring_id, out, pii=pii, store_kind=kind,
+                                     allow_stale=allow_stale)
+            except EvidenceError as exc:
+                raise UserError(str(exc)) from None
+        zpath = zip_path_of(folder)
+        # Re-read what was written: the analyst hands over a pack that was checked once.
+        check = verify_pack(zpath)
+        if not check.ok:
+            raise UserError(f"{zpath}: self-check failed: {check.first_problem}")
+        click.echo(f"{ring_id}: evidence pack ({pii}) written to {folder}/ and {zpath} "
+                   f"({check.checked} files)")
+        click.echo(f"pack fingerprint (SHA-256 of SHA256SUMS): {check.fingerprint}")
+
+
+    @group.command()
+    @click.argument("path", type=click.Path(path_type=Path))
+    def verify(path: Path) -> None:
+        """Re-check every hash of an evidence pack (case folder or zip); exit 1 on the first
+        mismatch."""
+        from .evidence import EvidenceError, verify_pack
+
+        try:
+            res = verify_pack(path)
+        except EvidenceError as exc:
+            raise UserError(str(exc)) from None
+        if not res.ok:
+            more = f" (and {len(res.problems) - 1} more)" if len(res.problems) > 1 else ""
+            raise UserError(f"{path}: {res.first_problem}{more}")
+        click.echo(f"OK: {path}: {res.checked} files match their SHA-256 "
+                   f"(ring {res.ring_id or '?'}, PII {res.pii_mode or '?'}, generated "
+                   f"{res.generated_at or '?'})")
+        click.echo(f"pack fingerprint (SHA-256 of SHA256SUMS): {res.fingerprint}")
