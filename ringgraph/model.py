@@ -25,6 +25,7 @@ first provenance, so re-ingesting a file changes nothing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 SCHEMA_VERSION = 2
@@ -106,3 +107,16 @@ def check_rel(rel: str) -> str:
     if rel not in REL_TYPES:
         raise ValueError(f"unknown relationship type {rel!r}; expected one of {REL_TYPES}")
     return rel
+
+
+def props_of(value) -> dict:
+    """A node's or relationship's ``props`` JSON as a dict (``{}`` when empty or broken)."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str) or not value:
+        return {}
+    try:
+        out = json.loads(value)
+    except ValueError:
+        return {}
+    return out if isinstance(out, dict) else {}

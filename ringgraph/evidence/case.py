@@ -12,13 +12,13 @@ utilities) are left out: they are not evidence and only spread personal data.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .. import model as m
+from ..model import props_of
 from ..result import Ring, RingResult
 from ..store.base import GraphStore
 from .pii_modes import EvidenceError
@@ -31,19 +31,6 @@ IDENTIFIER_LABELS = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG, m.DOCUMENT, m.ACCO
 _COMPLAINT_RELS = (m.FILED, m.AGAINST, m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY,
                    m.VIA_ORG, m.ATTACHED)
 EDGE_KEY = ["rel", "src_label", "src_key", "dst_label", "dst_key", "eid"]
-
-
-def props_of(value) -> dict:
-    """A ``props`` JSON string as a dict (``{}`` when empty or broken)."""
-    if isinstance(value, dict):
-        return value
-    if not isinstance(value, str) or not value:
-        return {}
-    try:
-        out = json.loads(value)
-    except ValueError:
-        return {}
-    return out if isinstance(out, dict) else {}
 
 
 def _s(value) -> str:

@@ -21,6 +21,28 @@ DUPLICATE_COLUMNS = ("source", "row", "record_id", "kept_source", "kept_row")
 RECORD_COLUMNS = ("kind", "record_id", "content_hash", "source", "row")
 
 
+def check_frames(nodes: pd.DataFrame, edges: pd.DataFrame) -> None:
+    """Refuse labels and relationship triples outside the model before anything is written
+    (queries are built from these names, never from input)."""
+    from .. import model as m
+
+    for label in pd.unique(nodes["label"]):
+        m.check_label(label)
+    bad = set(zip(edges["src_label"], edges["rel"], edges["dst_label"])) - m.ALLOWED_TRIPLES
+    if bad:
+        raise ValueError(f"relationships outside the model: {sorted(bad)[:3]}")
+
+
+def first_of_each(frame: pd.DataFrame, identity: list[str]) -> pd.DataFrame:
+    """One row per identity, the earliest provenance (source, row) first: the rule both
+    stores keep, whatever order a batch arrives in."""
+    if not frame.duplicated(identity).any():
+        return frame
+    order = frame.assign(_row=pd.to_numeric(frame["row"], errors="coerce"))
+    order = order.sort_values(identity + ["source", "_row"], kind="stable", na_position="last")
+    return order.drop_duplicates(identity, keep="first").drop(columns="_row")
+
+
 class StoreError(Exception):
     """A store cannot be opened or used; the message is one line for the user."""
 

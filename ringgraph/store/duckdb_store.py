@@ -15,7 +15,8 @@ import pandas as pd
 from .. import model as m
 from ..progress import SILENT, Progress
 from .base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
-                   RECORD_COLUMNS, GraphStore, StoreError, WriteStats)
+                   RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
+                   first_of_each)
 
 _DDL = (
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -160,13 +161,9 @@ class DuckDBStore(GraphStore):
 
     def write(self, nodes: pd.DataFrame, edges: pd.DataFrame,
               progress: Progress = SILENT) -> WriteStats:
-        for label in pd.unique(nodes["label"]):
-            m.check_label(label)
-        bad = set(zip(edges["src_label"], edges["rel"], edges["dst_label"])) - m.ALLOWED_TRIPLES
-        if bad:
-            raise ValueError(f"relationships outside the model: {sorted(bad)[:3]}")
-        nodes = _first_of_each(_typed(nodes, m.NODE_COLUMNS), ["label", "key"])
-        edges = _first_of_each(_typed(edges, m.EDGE_COLUMNS), list(m.EDGE_COLUMNS[:6]))
+        check_frames(nodes, edges)
+        nodes = first_of_each(_typed(nodes, m.NODE_COLUMNS), ["label", "key"])
+        edges = first_of_each(_typed(edges, m.EDGE_COLUMNS), list(m.EDGE_COLUMNS[:6]))
         self._run("BEGIN TRANSACTION")
         try:
             with progress.task("writing nodes", total=len(nodes)) as t:
@@ -294,12 +291,6 @@ class DuckDBStore(GraphStore):
             self.con = None
 
 
-def _first_of_each(frame: pd.DataFrame, identity: list[str]) -> pd.DataFrame:
-    """One row per identity, the earliest provenance first (the tables have no key index)."""
-    if not frame.duplicated(identity).any():
-        return frame
-    frame = frame.sort_values(identity + ["source", "row"], kind="stable")
-    return frame.drop_duplicates(identity, keep="first")
 
 
 def _typed(frame: pd.DataFrame, columns) -> pd.DataFrame:

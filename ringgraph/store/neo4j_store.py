@@ -48,7 +48,8 @@ import pandas as pd
 from .. import model as m
 from ..progress import SILENT, Progress
 from .base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
-                   RECORD_COLUMNS, GraphStore, StoreError, WriteStats)
+                   RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
+                   first_of_each)
 
 DEFAULT_BATCH = 10_000
 READ_FETCH = 20_000
@@ -407,13 +408,9 @@ class Neo4jStore(GraphStore):
     # -- writing ----------------------------------------------------------------------
     def write(self, nodes: pd.DataFrame, edges: pd.DataFrame,
               progress: Progress = SILENT) -> WriteStats:
-        for label in pd.unique(nodes["label"]):
-            m.check_label(label)
-        bad = set(zip(edges["src_label"], edges["rel"], edges["dst_label"])) - m.ALLOWED_TRIPLES
-        if bad:
-            raise ValueError(f"relationships outside the model: {sorted(bad)[:3]}")
-        nodes = _first_of_each(_plain(nodes, m.NODE_COLUMNS), ["label", "key"])
-        edges = _first_of_each(_plain(edges, m.EDGE_COLUMNS), list(m.EDGE_COLUMNS[:6]))
+        check_frames(nodes, edges)
+        nodes = first_of_each(_plain(nodes, m.NODE_COLUMNS), ["label", "key"])
+        edges = first_of_each(_plain(edges, m.EDGE_COLUMNS), list(m.EDGE_COLUMNS[:6]))
         n_added = e_added = missing = 0
         with progress.task("writing nodes (neo4j)", total=len(nodes)) as t:
             # Labels never share a node, so their batches cannot conflict: load them on
@@ -593,14 +590,6 @@ def _plain(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return pd.DataFrame(data, index=out.index, columns=list(columns))
 
 
-def _first_of_each(frame: pd.DataFrame, identity: list[str]) -> pd.DataFrame:
-    """One row per identity, the earliest provenance (source, row) first, as the DuckDB
-    store keeps it; otherwise MERGE would keep whichever row of a batch came first."""
-    if not frame.duplicated(identity).any():
-        return frame
-    order = frame.assign(_row=pd.to_numeric(frame["row"], errors="coerce"))
-    order = order.sort_values(identity + ["source", "_row"], kind="stable", na_position="last")
-    return order.drop_duplicates(identity, keep="first").drop(columns="_row")
 
 
 def _rows(frame: pd.DataFrame, columns) -> list[list]:

@@ -7,10 +7,10 @@ Everything here returns plain text. Escaping is the job of whoever puts the text
 
 from __future__ import annotations
 
-import json
 import re
 
 from .. import model as m
+from ..model import props_of
 from .. import pii
 
 # Display names of the labels and relationship types (Chinese first: the users read it).
@@ -31,19 +31,6 @@ _ORGLIKE = re.compile(r"公司|中心|银行|事务所|工作室|商行|店|局|
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 _ACCOUNT_IN_TEXT = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
-
-
-def props_of(value) -> dict:
-    """A node's or relationship's ``props`` JSON as a dict (``{}`` when empty or broken)."""
-    if isinstance(value, dict):
-        return value
-    if not isinstance(value, str) or not value:
-        return {}
-    try:
-        out = json.loads(value)
-    except ValueError:
-        return {}
-    return out if isinstance(out, dict) else {}
 
 
 def mask_payee(name: str) -> str:
