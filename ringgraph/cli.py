@@ -67,6 +67,20 @@ store_option = click.option(
          "NEO4J_PASSWORD, NEO4J_DATABASE from the environment.")
 
 
+def _load_result(rings_json: Path | None, db: str):
+    """The RingResult of an earlier ``detect`` (default: results/ next to the store)."""
+    from .result import RingResult
+
+    rings_json = rings_json or Path(db).parent / "results" / "rings.json"
+    if not rings_json.is_file():
+        raise UserError(f"--rings {rings_json}: no such file; run `ringgraph detect` first")
+    try:
+        return RingResult.from_json(rings_json), rings_json
+    except (ValueError, TypeError, KeyError) as exc:
+        raise UserError(f"--rings {rings_json}: not a ringgraph result "
+                        f"({type(exc).__name__})") from None
+
+
 def _store_kind(kind: str | None) -> str:
     kind = kind or os.environ.get(STORE_ENV, "duckdb")
     if kind not in STORES:
@@ -278,16 +292,9 @@ def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
     from .link import link_complaints
     from .project import project
     from .rank import identifier_names
-    from .result import RingResult
 
     db = db or _default_db()
-    rings_json = rings_json or Path(db).parent / "results" / "rings.json"
-    if not rings_json.is_file():
-        raise UserError(f"{rings_json}: no such file; run `ringgraph detect` first")
-    try:
-        result = RingResult.from_json(rings_json)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise UserError(f"{rings_json}: not a ringgraph result ({type(exc).__name__})") from None
+    result, rings_json = _load_result(rings_json, db)
     for p in paths:
         if not p.exists():
             raise UserError(f"{p}: no such file or folder")

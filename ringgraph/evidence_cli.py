@@ -19,7 +19,8 @@ def add_commands(group: click.Group) -> None:
     """Add ``export`` and ``verify`` to the ``ringgraph`` group (called by
     :mod:`ringgraph.cli` once its shared options exist; importing this module alone
     imports nothing of the CLI, so there is no import cycle)."""
-    from .cli import UserError, _default_db, _open_store, _store_kind, db_option, store_option
+    from .cli import (UserError, _default_db, _load_result, _open_store, _store_kind, db_option,
+                      store_option)
 
     @group.command()
     @click.option("--ring", "ring_id", required=True, metavar="ID",
@@ -43,21 +44,13 @@ def add_commands(group: click.Group) -> None:
         """Write the evidence pack of one ring: report (HTML, PDF), network, CSV tables,
         GraphML, i2 link table, plots, manifest and hashes; then zip it."""
         from .evidence import EvidenceError, export_pack, make_redactor, verify_pack, zip_path_of
-        from .result import RingResult
 
         try:
             make_redactor(pii)  # a missing pseudonym key fails before anything is read
         except EvidenceError as exc:
             raise UserError(str(exc)) from None
         db = db or _default_db()
-        rings_json = rings_json or Path(db).parent / "results" / "rings.json"
-        if not rings_json.is_file():
-            raise UserError(f"--rings {rings_json}: no such file; run `ringgraph detect` first")
-        try:
-            result = RingResult.from_json(rings_json)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise UserError(f"--rings {rings_json}: not a ringgraph result "
-                            f"({type(exc).__name__})") from None
+        result, rings_json = _load_result(rings_json, db)
         kind = _store_kind(store_kind)
         with _open_store(db, read_only=True, kind=kind) as store:
             try:
