@@ -1,4 +1,4 @@
-"""The one narrow interface every graph store implements (DuckDB now, Neo4j next).
+"""The one narrow interface every graph store implements (DuckDB and Neo4j).
 
 Writes are idempotent upserts keyed by node ``(label, key)`` and relationship identity
 ``(rel, src_label, src_key, dst_label, dst_key, eid)``; the first provenance wins. Besides
