@@ -247,3 +247,16 @@ class Page:
         """Execution contexts created so far (one per frame and world)."""
         return [e["params"]["context"] for e in
                 self.browser.events_of("Runtime.executionContextCreated", self.session)]
+
+
+def launched_browser(**options):
+    """A started Browser for a test fixture; skips on a machine without Chromium, but
+    fails under CI, where scripts/system-deps.sh (run by make test) must have installed it."""
+    import pytest
+
+    binary = chromium_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium missing in CI: scripts/system-deps.sh should have installed it")
+        pytest.skip("chromium not installed (run scripts/system-deps.sh)")
+    return Browser(binary, **options)

@@ -4,12 +4,11 @@
 Screenshots go to ``test-artifacts/browser/`` (git-ignored) for a person to look at.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
-from cdp import Browser, chromium_binary
+from cdp import launched_browser
 from ringgraph import investigate as inv
 from ringgraph.store import DuckDBStore
 from ringgraph.viz import network_view
@@ -21,13 +20,7 @@ TITLE = "ringgraph browser test"
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = chromium_binary()
-    if binary is None:
-        # CI installs chromium through make test; only a developer machine may lack it.
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing in CI: scripts/system-deps.sh should have installed it")
-        pytest.skip("chromium not installed (run scripts/system-deps.sh)")
-    with Browser(binary) as b:
+    with launched_browser() as b:
         yield b
 
 

@@ -8,12 +8,11 @@ Screenshots go to ``test-artifacts/evidence/`` (git-ignored) for a person to loo
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from cdp import Browser, chromium_binary
+from cdp import launched_browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "evidence"
 
@@ -27,12 +26,7 @@ _STATE = """(() => ({
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = chromium_binary()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing in CI: scripts/system-deps.sh should have installed it")
-        pytest.skip("chromium not installed (run scripts/system-deps.sh)")
-    with Browser(binary, height=1200) as b:
+    with launched_browser(height=1200) as b:
         yield b
 
 
