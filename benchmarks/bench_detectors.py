@@ -22,11 +22,11 @@ from pathlib import Path
 import pandas as pd
 
 from etl.ingest import ingest
-from etl.simulate import ScenarioConfig, simulate
-from ringgraph.detect import REGISTRY, get_detector
-from ringgraph.evaluate import load_truth
-from ringgraph.project import project
-from ringgraph.rank import find_rings, identifier_names
+from simulator import ScenarioConfig, simulate
+from ringgraph.analysis.detect import REGISTRY, get_detector
+from ringgraph.analysis.evaluate import load_truth
+from ringgraph.analysis.project import project
+from ringgraph.analysis.pipeline import find_rings, identifier_names
 from ringgraph.store import DuckDBStore
 
 TUNING_SEEDS = {20250501}   # the demo scenario, looked at while setting defaults

@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ringgraph import model as m  # noqa: E402
-from ringgraph.progress import Progress, Task  # noqa: E402
+from ringgraph.core import model as m  # noqa: E402
+from ringgraph.core.progress import Progress, Task  # noqa: E402
 from ringgraph.store import DuckDBStore  # noqa: E402
 from ringgraph.store.neo4j_store import (Connection, Neo4jStore, _plain,  # noqa: E402
                                          connection_from_env)
@@ -64,7 +64,7 @@ class TimingProgress(Progress):
 def frames(work: Path, complaints: int, seed: int):
     """Graph frames of a simulated scenario, via the real ETL into a cached DuckDB store."""
     from etl.ingest import ingest
-    from etl.simulate import ScenarioConfig, simulate
+    from simulator import ScenarioConfig, simulate
 
     tag = work / f"frames-{complaints}-{seed}.json"
     db = work / f"g-{complaints}-{seed}.duckdb"
@@ -140,7 +140,7 @@ def main() -> None:
         if os.environ.get("NEO4J_URI"):
             conn = connection_from_env()
         else:
-            from ringgraph.neo4j_local import LocalNeo4j, free_port
+            from ringgraph.store.neo4j_local import LocalNeo4j, free_port
 
             home = work / "neo4j-home"
             shutil.rmtree(home, ignore_errors=True)

@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 from etl.ingest import ingest
-from etl.simulate import ScenarioConfig, simulate
-from ringgraph.detect import get_detector
-from ringgraph.evaluate import load_truth
-from ringgraph.project import project
-from ringgraph.rank import find_rings, identifier_names
+from simulator import ScenarioConfig, simulate
+from ringgraph.analysis.detect import get_detector
+from ringgraph.analysis.evaluate import load_truth
+from ringgraph.analysis.project import project
+from ringgraph.analysis.pipeline import find_rings, identifier_names
 from ringgraph.store import DuckDBStore
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from etl.simulate import ScenarioConfig, simulate  # noqa: E402
-from ringgraph.progress import Progress, Task  # noqa: E402
+from simulator import ScenarioConfig, simulate  # noqa: E402
+from ringgraph.core.progress import Progress, Task  # noqa: E402
 
 
 class TimingProgress(Progress):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ringgraph import model as m
+from ringgraph.core import model as m
 
-from . import normalize as nz
+from etl import normalize as nz
 
 ISSUE_COLUMNS = ["source", "row", "field", "reason", "message"]
 

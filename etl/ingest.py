@@ -16,15 +16,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ringgraph.model import ORG
-from ringgraph.progress import SILENT, Progress
+from ringgraph.core.model import ORG
+from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.base import GraphStore
 
-from . import schema
-from .frames import complaint_frames, transfer_frames
-from .normalize import normalize_org_names
-from .read import SUPPORTED_SUFFIXES, ExportError, RawTable, iter_export
-from .resolve import ResolveParams, resolve_orgs
+from etl import schema
+from etl.frames import complaint_frames, transfer_frames
+from etl.normalize import normalize_org_names
+from etl.read import SUPPORTED_SUFFIXES, ExportError, RawTable, iter_export
+from etl.resolve import ResolveParams, resolve_orgs
 
 ID_MISSING = "ID_MISSING"
 REQUIRED_MISSING = "REQUIRED_MISSING"

@@ -16,10 +16,10 @@ import pandas as pd
 
 # One definition of the patterns and of org_key, shared with the library's lookups
 # (ringgraph.keys), so a value an investigator types finds the node ETL made of it.
-from ringgraph.keys import _HASH, _ID_FULL, _LANDLINE, _MOBILE, _SERVICE, _SPACES, _ZERO_WIDTH
-from ringgraph.keys import _t2s, org_key
+from ringgraph.core.keys import _HASH, _ID_FULL, _LANDLINE, _MOBILE, _SERVICE, _SPACES, _ZERO_WIDTH
+from ringgraph.core.keys import _t2s, org_key
 
-from .regions import PROVINCE_BY_CODE, short_province
+from etl.regions import PROVINCE_BY_CODE, short_province
 
 # Issue codes (stable: they end up in reports and tests).
 PHONE_INVALID = "PHONE_INVALID"

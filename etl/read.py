@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
+from etl import schema
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".jsonl")
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.ingest import ingest
-from etl.simulate import ScenarioConfig, simulate
-from ringgraph import model as m
-from ringgraph.progress import TqdmProgress
+from simulator import ScenarioConfig, simulate
+from ringgraph.core import model as m
+from ringgraph.core.progress import TqdmProgress
 from ringgraph.store import open_store
 
 
@@ -44,7 +44,7 @@ def prepare(workdir: str, complaints: int, seed: int, store: str = "duckdb",
             db: str | None = None, exports: str | None = None, **scenario) -> Workspace:
     """Simulate and ingest once; later calls (and later notebooks) reuse what is there.
 
-    ``scenario`` holds further :class:`etl.simulate.ScenarioConfig` settings (``rings``,
+    ``scenario`` holds further :class:`simulator.ScenarioConfig` settings (``rings``,
     ``camouflage`` …). The ingest report comes from this run, or from the store's last run
     when reused.
     """
@@ -73,10 +73,10 @@ def prepare(workdir: str, complaints: int, seed: int, store: str = "duckdb",
 def rings(ws: Workspace, detector: str = "leiden", seed: int = 0):
     """The rings of ``ws``: ``results/rings.json`` when it was computed on the data now in
     the store (same fingerprint), else a fresh detection (saved there)."""
-    from ringgraph.detect import get_detector
-    from ringgraph.project import project
-    from ringgraph.rank import find_rings, identifier_names
-    from ringgraph.result import RingResult
+    from ringgraph.analysis.detect import get_detector
+    from ringgraph.analysis.project import project
+    from ringgraph.analysis.pipeline import find_rings, identifier_names
+    from ringgraph.analysis.result import RingResult
 
     saved = ws.results / "rings.json"
     with ws.open() as store:

@@ -39,19 +39,19 @@ def _console():
 
 
 def _progress():
-    from .progress import RichProgress
+    from ringgraph.core.progress import RichProgress
 
     return RichProgress()
 
 
 def _default_db() -> str:
-    from .store import DEFAULT_DB
+    from ringgraph.store import DEFAULT_DB
 
     return os.environ.get(DB_ENV, DEFAULT_DB)
 
 
 def _open_store(db: str, read_only: bool = False, kind: str = "duckdb"):
-    from .store import StoreError, open_store
+    from ringgraph.store import StoreError, open_store
 
     try:
         return open_store(kind, db, read_only=read_only)
@@ -69,7 +69,7 @@ store_option = click.option(
 
 def _load_result(rings_json: Path | None, db: str):
     """The RingResult of an earlier ``detect`` (default: results/ next to the store)."""
-    from .result import RingResult
+    from ringgraph.analysis.result import RingResult
 
     rings_json = rings_json or Path(db).parent / "results" / "rings.json"
     if not rings_json.is_file():
@@ -108,7 +108,7 @@ def cli() -> None:
 def simulate(complaints: int, seed: int, out: Path, rings: int | None,
              camouflage: float | None) -> None:
     """Write a labelled scenario: raw exports as institutions produce them + ground truth."""
-    from etl.simulate import ScenarioConfig, simulate as run
+    from simulator import ScenarioConfig, simulate as run
 
     kwargs = {"complaints": complaints, "seed": seed}
     if rings is not None:
@@ -224,10 +224,10 @@ def _print_ingest(rep, db: str, report: Path) -> None:
 def detect(db: str | None, store_kind: str | None, detector: str, list_detectors: bool, resolution: float | None,
            seed: int, threshold: float | None, out: Path | None, top: int) -> None:
     """Project the graph, detect communities, score and rank rings with reasons."""
-    from .detect import REGISTRY, get_detector
-    from .project import project
-    from .rank import find_rings, identifier_names
-    from .score import ScoreParams
+    from ringgraph.analysis.detect import REGISTRY, get_detector
+    from ringgraph.analysis.project import project
+    from ringgraph.analysis.pipeline import find_rings, identifier_names
+    from ringgraph.analysis.score import ScoreParams
 
     if list_detectors:
         for name in sorted(REGISTRY):
@@ -289,9 +289,9 @@ def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
     from etl.ingest import ingest as run_ingest
     from etl.read import ExportError
 
-    from .link import link_complaints
-    from .project import project
-    from .rank import identifier_names
+    from ringgraph.analysis.link import link_complaints
+    from ringgraph.analysis.project import project
+    from ringgraph.analysis.pipeline import identifier_names
 
     db = db or _default_db()
     result, rings_json = _load_result(rings_json, db)
@@ -339,7 +339,7 @@ def evaluate(truth: Path, rings_csv: Path | None, db: str | None, min_jaccard: f
     """Ring-level precision, recall, F1 and ARI against ground truth."""
     import pandas as pd
 
-    from .evaluate import load_truth, ring_metrics
+    from ringgraph.analysis.evaluate import load_truth, ring_metrics
 
     rings_csv = rings_csv or Path(db or _default_db()).parent / "results" / "rings.csv"
     if not rings_csv.is_file():
@@ -369,12 +369,12 @@ def evaluate(truth: Path, rings_csv: Path | None, db: str | None, min_jaccard: f
 
 
 # ------------------------------------------------------------------------------- neo4j
-from .neo4j_cli import neo4j as _neo4j_group, with_engine_option  # noqa: E402 - needs UserError
+from ringgraph.neo4j_cli import neo4j as _neo4j_group, with_engine_option  # noqa: E402 - needs UserError
 cli.add_command(_neo4j_group)
 with_engine_option(detect)  # detect --engine python|gds
 
 # ---------------------------------------------------------------------- evidence packs
-from .evidence_cli import add_commands as _add_evidence_commands  # noqa: E402
+from ringgraph.evidence_cli import add_commands as _add_evidence_commands  # noqa: E402
 _add_evidence_commands(cli)  # export, verify
 
 

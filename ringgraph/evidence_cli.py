@@ -19,7 +19,7 @@ def add_commands(group: click.Group) -> None:
     """Add ``export`` and ``verify`` to the ``ringgraph`` group (called by
     :mod:`ringgraph.cli` once its shared options exist; importing this module alone
     imports nothing of the CLI, so there is no import cycle)."""
-    from .cli import (UserError, _default_db, _load_result, _open_store, _store_kind, db_option,
+    from ringgraph.cli import (UserError, _default_db, _load_result, _open_store, _store_kind, db_option,
                       store_option)
 
     @group.command()
@@ -43,7 +43,7 @@ def add_commands(group: click.Group) -> None:
                rings_json: Path | None, out: Path, allow_stale: bool) -> None:
         """Write the evidence pack of one ring: report (HTML, PDF), network, CSV tables,
         GraphML, i2 link table, plots, manifest and hashes; then zip it."""
-        from .evidence import EvidenceError, export_pack, make_redactor, verify_pack, zip_path_of
+        from ringgraph.evidence import EvidenceError, export_pack, make_redactor, verify_pack, zip_path_of
 
         try:
             make_redactor(pii)  # a missing pseudonym key fails before anything is read
@@ -73,7 +73,7 @@ def add_commands(group: click.Group) -> None:
     def verify(path: Path) -> None:
         """Re-check every hash of an evidence pack (case folder or zip); exit 1 on the first
         mismatch."""
-        from .evidence import EvidenceError, verify_pack
+        from ringgraph.evidence import EvidenceError, verify_pack
 
         try:
             res = verify_pack(path)

@@ -41,12 +41,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import keys
-from . import model as m
-from .result import Ring, RingResult
-from .store.base import GraphStore
-from .viz.describe import LABEL_TEXT, mask_payee, props_of, redact_text, shown as _shown
-from .viz.network import NetworkView, network_view
+from ringgraph.core import keys
+from ringgraph.core import model as m
+from ringgraph.analysis.result import Ring, RingResult
+from ringgraph.store.base import GraphStore
+from ringgraph.viz.describe import LABEL_TEXT, mask_payee, props_of, redact_text, shown as _shown
+from ringgraph.viz.network import NetworkView, network_view
 
 IDENTIFIER_LABELS = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG, m.DOCUMENT, m.ACCOUNT)
 _TYPE_TEXT = {"Cert": "证书编号 Certificate", **LABEL_TEXT}
@@ -297,21 +297,21 @@ class RingCase:
 
     def timeline(self, **kw):
         """Complaints per day/week and fee transfers (matplotlib Figure)."""
-        from .viz.plots import timeline_plot
+        from ringgraph.viz.plots import timeline_plot
 
         kw.setdefault("title", f"{self.ring_id} 时间线 timeline")
         return timeline_plot(self.complaints, self.fees if len(self.fees) else None, **kw)
 
     def provinces_plot(self, **kw):
         """Complaints per province (matplotlib Figure)."""
-        from .viz.plots import provinces_plot
+        from ringgraph.viz.plots import provinces_plot
 
         kw.setdefault("title", f"{self.ring_id} 省份分布 provinces")
         return provinces_plot(self.provinces(), **kw)
 
     def fees_plot(self, **kw):
         """Totals paid into the accounts several ring members paid (matplotlib Figure)."""
-        from .viz.plots import fees_plot
+        from ringgraph.viz.plots import fees_plot
 
         shared = self.fees[self.fees["shared_payers"] > 1]
         kw.setdefault("title", f"{self.ring_id} 收款账户 fee accounts")
@@ -655,7 +655,7 @@ def timeline(obj, **kw):
     ``obj`` is a :class:`RingCase`, a :class:`Subgraph` or a complaints DataFrame with a
     ``received_at`` column.
     """
-    from .viz.plots import timeline_plot
+    from ringgraph.viz.plots import timeline_plot
 
     if isinstance(obj, RingCase):
         return obj.timeline(**kw)
@@ -732,8 +732,8 @@ def pr_curve(result: RingResult, truth: pd.DataFrame, thresholds=None,
 
     Returns ``detector, threshold, precision, recall, f1, predicted_rings``.
     """
-    from .evaluate import ring_metrics
-    from .score import evidence_kinds
+    from ringgraph.analysis.evaluate import ring_metrics
+    from ringgraph.analysis.score import evidence_kinds
 
     sc = result.scoring
     cands = [r for r in result.rings

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import click
 
-from .cli import UserError
+from ringgraph.cli import UserError
 
 
 def _server(home: Path | None, port: int | None, gds: bool | None):
-    from .neo4j_local import LocalNeo4j
+    from ringgraph.store.neo4j_local import LocalNeo4j
 
     return LocalNeo4j.from_env(home=home, port=port, gds=gds)
 
@@ -45,7 +45,7 @@ def neo4j() -> None:
               help="Seconds to wait for Bolt to answer.")
 def start(home: Path | None, port: int | None, gds: bool | None, timeout: float) -> None:
     """Start the server and wait until Bolt answers (idempotent)."""
-    from .neo4j_local import ServerError
+    from ringgraph.store.neo4j_local import ServerError
 
     srv = _server(home, port, gds)
     try:
@@ -117,12 +117,12 @@ def with_engine_option(command: click.Command) -> click.Command:
 
 def _detect_gds(db=None, store_kind=None, detector="leiden", list_detectors=False,
                 resolution=None, seed=0, threshold=None, out=None, top=10, **other) -> None:
-    from . import cli as c
-    from .gds import ALGORITHMS, GdsDetector, write_rings
-    from .project import project
-    from .rank import find_rings, identifier_names
-    from .score import ScoreParams
-    from .store import StoreError
+    from ringgraph import cli as c
+    from ringgraph.analysis.detect.gds import ALGORITHMS, GdsDetector, write_rings
+    from ringgraph.analysis.project import project
+    from ringgraph.analysis.pipeline import find_rings, identifier_names
+    from ringgraph.analysis.score import ScoreParams
+    from ringgraph.store import StoreError
 
     unsupported = sorted(k for k, v in other.items() if v not in (None, False))
     if unsupported:

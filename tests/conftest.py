@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.schema import EXPORT_HEADERS
+from simulator.layouts import EXPORT_HEADERS
 from etl.normalize import id_check_digit
 
 

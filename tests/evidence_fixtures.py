@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 from etl.ingest import ingest
-from etl.simulate import ScenarioConfig, simulate
-from ringgraph import model as m
-from ringgraph.detect import get_detector
+from simulator import ScenarioConfig, simulate
+from ringgraph.core import model as m
+from ringgraph.analysis.detect import get_detector
 from ringgraph.evidence import export_pack
-from ringgraph.project import project
-from ringgraph.rank import find_rings, identifier_names
+from ringgraph.analysis.project import project
+from ringgraph.analysis.pipeline import find_rings, identifier_names
 from ringgraph.store import DuckDBStore
 
 PLANTED = "R0003"  # two_company_fee: two organisations, fees to shared accounts

@@ -79,7 +79,7 @@ def neo4j_server(tmp_path_factory):
 
         yield Neo4jServer(connection_from_env())
         return
-    from ringgraph.neo4j_local import LocalNeo4j, ServerError, free_port
+    from ringgraph.store.neo4j_local import LocalNeo4j, ServerError, free_port
 
     home = tmp_path_factory.mktemp("neo4j-home")
     srv = LocalNeo4j(home=home, port=free_port(), password=secrets.token_urlsafe(16),

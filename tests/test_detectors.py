@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from ringgraph.detect import REGISTRY, get_detector
-from ringgraph.detect import checks
+from ringgraph.analysis.detect import REGISTRY, get_detector
+from ringgraph.analysis.detect import checks
 
 DETECTORS = sorted(REGISTRY)
 
@@ -48,7 +48,7 @@ def test_min_size_drops_small_communities():
 
 
 def test_graph_fingerprint_changes_with_params():
-    from ringgraph.project import ProjectionParams, build_graph
+    from ringgraph.analysis.project import ProjectionParams, build_graph
 
     g = checks.toy_graph()
     p = ProjectionParams()
@@ -63,7 +63,7 @@ def test_graph_fingerprint_changes_with_params():
 def test_text_links_join_linked_complaints_with_the_same_script():
     import pandas as pd
 
-    from ringgraph.project import ProjectionParams, build_graph
+    from ringgraph.analysis.project import ProjectionParams, build_graph
 
     script = "本人因疫情失业收入骤减，无力偿还贷款，现申请停息挂账并要求精神赔偿。"
     complaints = pd.DataFrame({

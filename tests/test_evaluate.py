@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ringgraph.evaluate import adjusted_rand_index, load_truth, ring_metrics
+from ringgraph.analysis.evaluate import adjusted_rand_index, load_truth, ring_metrics
 
 
 def _ari_bruteforce(a, b):

@@ -19,7 +19,7 @@ import pytest
 
 from evidence_fixtures import KEY, OTHER_KEY
 from evidence_fixtures import export as _export, read_csv as _csv
-from ringgraph import model as m
+from ringgraph.core import model as m
 from ringgraph.cli import main
 from ringgraph.evidence import EvidenceError, verify_pack, zip_path_of
 

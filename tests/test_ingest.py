@@ -8,7 +8,7 @@ import pytest
 from conftest import ticket, write_tickets
 from etl.ingest import DUPLICATE_ID_CONFLICT, ID_MISSING, discover, ingest
 from etl.read import ExportError
-from ringgraph import model as m
+from ringgraph.core import model as m
 from ringgraph.store import DuckDBStore
 
 AS_OF = dt.datetime(2026, 1, 1)

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from etl import normalize as nz
 from etl.ingest import ingest
-from etl.simulate import ScenarioConfig, simulate
+from simulator import ScenarioConfig, simulate
 from ringgraph import investigate as inv
-from ringgraph import keys
-from ringgraph.detect import get_detector
-from ringgraph.evaluate import load_truth
-from ringgraph.project import project
-from ringgraph.rank import find_rings, identifier_names
+from ringgraph.core import keys
+from ringgraph.analysis.detect import get_detector
+from ringgraph.analysis.evaluate import load_truth
+from ringgraph.analysis.project import project
+from ringgraph.analysis.pipeline import find_rings, identifier_names
 from ringgraph.store import DuckDBStore
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ringgraph import model as m
+from ringgraph.core import model as m
 from ringgraph.cli import main
-from ringgraph.progress import Progress, Task
+from ringgraph.core.progress import Progress, Task
 from ringgraph.store import DuckDBStore, StoreError
 from ringgraph.store.neo4j_store import Connection, Neo4jStore
 
@@ -124,7 +124,7 @@ def test_reingest_changes_nothing(loaded, scenario, env, capsys):
 
 
 def _gds_or_skip(server):
-    from ringgraph.gds import check_gds
+    from ringgraph.analysis.detect.gds import check_gds
 
     with server.store() as s:
         try:
@@ -342,7 +342,7 @@ def test_wrong_password_is_one_line_naming_the_uri(neo4j_server, scenario, monke
 
 
 def test_unreachable_server_is_one_line_naming_the_uri(monkeypatch, capsys, tmp_path):
-    from ringgraph.neo4j_local import free_port
+    from ringgraph.store.neo4j_local import free_port
 
     uri = f"bolt://127.0.0.1:{free_port()}"
     with pytest.raises(StoreError) as err:

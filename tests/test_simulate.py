@@ -1,4 +1,4 @@
-"""Tests of the scenario simulator (etl.simulate).
+"""Tests of the scenario simulator (the simulator package).
 
 Files are read back with the csv module and openpyxl, never through the project's ETL, so
 the simulator is checked against the formats it promises rather than against a reader
@@ -19,8 +19,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl.schema import COMPLAINT_FIELDS, EXPORT_HEADERS, TRANSFER_FIELDS
-from etl.simulate import ScenarioConfig, simulate
+from ringgraph.core.records import COMPLAINT_FIELDS, TRANSFER_FIELDS
+from simulator.layouts import EXPORT_HEADERS
+from simulator import ScenarioConfig, simulate
 
 BANK = "exports/bank_tickets.csv"
 CF = "exports/consumer_finance_tickets.csv"
@@ -641,7 +642,7 @@ def test_no_rings_and_xlsx_cap(tmp_path_factory):
 def test_progress_steps_carry_no_pii(tmp_path):
     from contextlib import contextmanager
 
-    from ringgraph.progress import Progress, Task
+    from ringgraph.core.progress import Progress, Task
 
     seen = []
 

@@ -8,7 +8,7 @@ database emptied before each test.
 import pandas as pd
 import pytest
 
-from ringgraph import model as m
+from ringgraph.core import model as m
 from ringgraph.store import DuckDBStore, StoreError
 
 BACKENDS = ["duckdb", "neo4j"]

@@ -10,9 +10,9 @@ See :mod:`ringgraph.evidence.pack` for the folder's contents and
 ``pseudonymised``).
 """
 
-from .manifest import VerifyResult, verify_pack
-from .pack import export_pack, zip_path_of
-from .pii_modes import KEY_ENV, PII_MODES, EvidenceError, make_redactor
+from ringgraph.evidence.manifest import VerifyResult, verify_pack
+from ringgraph.evidence.pack import export_pack, zip_path_of
+from ringgraph.evidence.pii_modes import KEY_ENV, PII_MODES, EvidenceError, make_redactor
 
 __all__ = ["export_pack", "verify_pack", "VerifyResult", "EvidenceError", "PII_MODES",
            "KEY_ENV", "make_redactor", "zip_path_of"]

@@ -11,7 +11,7 @@ import io
 
 import pandas as pd
 
-from ..viz.plots import fees_plot, provinces_plot, timeline_plot
+from ringgraph.viz.plots import fees_plot, provinces_plot, timeline_plot
 
 DPI = 110
 # No "Software" text chunk with the matplotlib version (its own reproducibility is the

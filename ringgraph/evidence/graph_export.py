@@ -14,11 +14,11 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .. import model as m
-from ..viz.network import network_view
-from .case import CaseData, props_of
-from .pii_modes import MaskedRedactor, PseudonymRedactor, Redactor
-from .tables import Display
+from ringgraph.core import model as m
+from ringgraph.viz.network import network_view
+from ringgraph.case.extract import CaseData, props_of
+from ringgraph.evidence.pii_modes import MaskedRedactor, PseudonymRedactor, Redactor
+from ringgraph.evidence.tables import Display
 
 _NONCE = re.compile(r"'nonce-([A-Za-z0-9_-]+)'")
 

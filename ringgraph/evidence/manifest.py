@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .pii_modes import EvidenceError
+from ringgraph.evidence.pii_modes import EvidenceError
 
 FORMAT = "ringgraph-evidence-pack"
 FORMAT_VERSION = 1

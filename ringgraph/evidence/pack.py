@@ -30,18 +30,18 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .. import model as m
-from ..result import RingResult, library_versions
-from ..store.base import GraphStore
-from .case import CERT, CaseData, collect_case
-from .figures import make_figures
-from .graph_export import graphml, network_html
-from .manifest import FORMAT, FORMAT_VERSION, MANIFEST, git_commit, write_manifest, write_zip
-from .pii_modes import KEY_ENV, EvidenceError, PseudonymRedactor, Redactor, make_redactor
-from .report_html import write_html
-from .report_model import build_report, fees_display
-from .report_pdf import write_pdf
-from .tables import (Display, complaints_table, i2_table, identifiers_table, links_table,
+from ringgraph.core import model as m
+from ringgraph.analysis.result import RingResult, library_versions
+from ringgraph.store.base import GraphStore
+from ringgraph.case.extract import CERT, CaseData, collect_case
+from ringgraph.evidence.figures import make_figures
+from ringgraph.evidence.graph_export import graphml, network_html
+from ringgraph.evidence.manifest import FORMAT, FORMAT_VERSION, MANIFEST, git_commit, write_manifest, write_zip
+from ringgraph.evidence.pii_modes import KEY_ENV, EvidenceError, PseudonymRedactor, Redactor, make_redactor
+from ringgraph.evidence.report_html import write_html
+from ringgraph.evidence.report_model import build_report, fees_display
+from ringgraph.evidence.report_pdf import write_pdf
+from ringgraph.evidence.tables import (Display, complaints_table, i2_table, identifiers_table, links_table,
                      persons_table, write_csv)
 
 FILES = (

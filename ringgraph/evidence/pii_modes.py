@@ -37,10 +37,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .. import keys
-from .. import model as m
-from .. import pii
-from ..viz.describe import mask_payee
+from ringgraph.core import keys
+from ringgraph.core import model as m
+from ringgraph.core import redact as pii
+from ringgraph.viz.describe import mask_payee
 
 PII_MODES = ("full", "masked", "pseudonymised")
 KEY_ENV = "RINGGRAPH_PSEUDONYM_KEY"

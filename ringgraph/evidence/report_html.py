@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .report_model import Report
+from ringgraph.evidence.report_model import Report
 
 
 @lru_cache(maxsize=1)

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import model as m
-from ..investigate import side_by_side
-from .case import CaseData, documents_reuse
-from .pii_modes import Redactor
-from .tables import Display, money
+from ringgraph.core import model as m
+from ringgraph.investigate import side_by_side
+from ringgraph.case.extract import CaseData, documents_reuse
+from ringgraph.evidence.pii_modes import Redactor
+from ringgraph.evidence.tables import Display, money
 
 MODE_TEXT = {
     "full": "完整 full — 包含未脱敏的个人信息，仅限有权接收者 (contains personal data; "

@@ -27,8 +27,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from .pii_modes import EvidenceError
-from .report_model import (Bullets, Compare, Figure, KeyValues, Paragraph, Report, Table)
+from ringgraph.evidence.pii_modes import EvidenceError
+from ringgraph.evidence.report_model import (Bullets, Compare, Figure, KeyValues, Paragraph, Report, Table)
 
 FONT_ENV = "RINGGRAPH_PDF_FONT"
 FIXED_DATE = datetime(1980, 1, 1, tzinfo=timezone.utc)
@@ -106,7 +106,7 @@ def find_cjk_font(override: str | None = None) -> tuple[str, int, str | None]:
     try:
         from matplotlib import font_manager
 
-        from ..viz.fonts import cjk_font
+        from ringgraph.viz.fonts import cjk_font
 
         family = cjk_font()
         if family:

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import model as m
-from ..viz.describe import LABEL_TEXT, REL_TEXT
-from .case import CERT, IDENTIFIER_LABELS, CaseData, as_number, props_of
-from .pii_modes import Redactor
+from ringgraph.core import model as m
+from ringgraph.viz.describe import LABEL_TEXT, REL_TEXT
+from ringgraph.case.extract import CERT, IDENTIFIER_LABELS, CaseData, as_number, props_of
+from ringgraph.evidence.pii_modes import Redactor
 
 TYPE_TEXT = {**LABEL_TEXT, CERT: "证书编号 Certificate"}
 _TYPE_ORDER = {t: i for i, t in enumerate(

@@ -1,8 +1,8 @@
 """Graph stores behind one interface: :class:`GraphStore`; DuckDB is the embedded default,
 Neo4j the shared team store."""
 
-from .base import GraphStore, StoreError, WriteStats
-from .duckdb_store import DuckDBStore
+from ringgraph.store.base import GraphStore, StoreError, WriteStats
+from ringgraph.store.duckdb_store import DuckDBStore
 
 DEFAULT_DB = "data/ringgraph.duckdb"
 STORE_KINDS = ("duckdb", "neo4j")
@@ -32,7 +32,7 @@ def open_store(kind: str = "duckdb", path: str | None = None, read_only: bool = 
         return DuckDBStore(path or DEFAULT_DB, read_only=read_only)
     if kind == "neo4j":
         # Imported here so DuckDB users never load the driver.
-        from .neo4j_store import Neo4jStore
+        from ringgraph.store.neo4j_store import Neo4jStore
 
         return Neo4jStore(read_only=read_only)
     raise StoreError(f"unknown store {kind!r}; available: {', '.join(STORE_KINDS)}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..progress import SILENT, Progress
+from ringgraph.core.progress import SILENT, Progress
 
 QUARANTINE_COLUMNS = ("source", "row", "reason", "field", "message", "raw")
 FIELD_ISSUE_COLUMNS = ("source", "row", "field", "reason", "message")
@@ -24,7 +24,7 @@ RECORD_COLUMNS = ("kind", "record_id", "content_hash", "source", "row")
 def check_frames(nodes: pd.DataFrame, edges: pd.DataFrame) -> None:
     """Refuse labels and relationship triples outside the model before anything is written
     (queries are built from these names, never from input)."""
-    from .. import model as m
+    from ringgraph.core import model as m
 
     for label in pd.unique(nodes["label"]):
         m.check_label(label)

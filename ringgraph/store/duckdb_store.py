@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .. import model as m
-from ..progress import SILENT, Progress
-from .base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
+from ringgraph.core import model as m
+from ringgraph.core.progress import SILENT, Progress
+from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
                    RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
 

@@ -45,9 +45,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .. import model as m
-from ..progress import SILENT, Progress
-from .base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
+from ringgraph.core import model as m
+from ringgraph.core.progress import SILENT, Progress
+from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
                    RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
 
@@ -241,7 +241,7 @@ class Connection:
 
 def local_uri() -> str:
     """Bolt URI of the local development server (``ringgraph neo4j start``)."""
-    from ..neo4j_local import DEFAULT_PORT
+    from ringgraph.store.neo4j_local import DEFAULT_PORT
 
     return f"bolt://127.0.0.1:{int(os.environ.get('RINGGRAPH_NEO4J_PORT', DEFAULT_PORT))}"
 
@@ -254,7 +254,7 @@ def connection_from_env() -> Connection:
     if not password:
         if os.environ.get("NEO4J_URI"):
             raise StoreError(f"NEO4J_PASSWORD is not set for Neo4j at {_safe_uri(uri)}")
-        from ..neo4j_local import LOCAL_DEV_PASSWORD
+        from ringgraph.store.neo4j_local import LOCAL_DEV_PASSWORD
 
         password = LOCAL_DEV_PASSWORD
     return Connection(uri=uri, user=os.environ.get("NEO4J_USER") or "neo4j",

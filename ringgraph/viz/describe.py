@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .. import model as m
-from ..model import props_of
-from .. import pii
+from ringgraph.core import model as m
+from ringgraph.core.model import props_of
+from ringgraph.core import redact as pii
 
 # Display names of the labels and relationship types (Chinese first: the users read it).
 LABEL_TEXT: dict[str, str] = {

@@ -41,8 +41,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import model as m
-from .describe import LABEL_TEXT, edge_lines, node_lines, props_of, shown
+from ringgraph.core import model as m
+from ringgraph.viz.describe import LABEL_TEXT, edge_lines, node_lines, props_of, shown
 
 MAX_NODES = 1500
 """Largest view drawn node by node; larger ones are summarised."""

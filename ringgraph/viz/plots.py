@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from .describe import LABEL_TEXT
-from .fonts import use_cjk_font
-from .network import STYLE
+from ringgraph.viz.describe import LABEL_TEXT
+from ringgraph.viz.fonts import use_cjk_font
+from ringgraph.viz.network import STYLE
 
 
 def _figure(nrows: int = 1, figsize=(9, 3.6), **kw):

@@ -1,0 +1,93 @@
+"""Detect, score and rank rings: the step between a projected graph and a :class:`RingResult`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ringgraph.core import model as m
+from ringgraph.analysis.detect.base import BaseDetector
+from ringgraph.core.progress import SILENT, Progress
+from ringgraph.analysis.project import ComplaintGraph
+from ringgraph.analysis.refine import peripheral_members
+from ringgraph.analysis.result import Ring, RingResult
+from ringgraph.analysis.score import (ScoreParams, community_features, display_ident, evidence_kinds,
+                    is_flagged, ring_reasons, score_components)
+from ringgraph.store.base import GraphStore
+
+
+def identifier_names(store: GraphStore) -> dict[tuple[str, str], str]:
+    """Display names of identifiers whose key is not self-explanatory (orgs, documents,
+    accounts)."""
+    names: dict[tuple[str, str], str] = {}
+    for label in (m.ORG, m.DOCUMENT, m.ACCOUNT):
+        nodes = store.nodes(label)
+        names.update(zip(zip([label] * len(nodes), nodes["key"]), nodes["name"].fillna("")))
+    return names
+
+
+def find_rings(graph: ComplaintGraph, detector: BaseDetector,
+               score_params: ScoreParams | None = None,
+               names: dict | None = None, data_fingerprint: str = "",
+               progress: Progress = SILENT) -> RingResult:
+    """Fit ``detector`` on ``graph``, score every community and rank them.
+
+    Rings are ranked by score (ties: first complaint id) and numbered ``RG0001``… in that
+    order, so the same input and parameters always give the same ids. Communities too
+    small to be flagged (fewer than ``min_borrowers`` borrowers) are scored but not kept.
+    """
+    score_params = score_params or ScoreParams()
+    with progress.task(f"detecting communities ({detector.name})", total=1) as t:
+        detector.fit(graph)
+        t.advance()
+    labels = detector.labels_.copy()
+    labels[peripheral_members(graph, labels, score_params.min_member_links)] = -1
+    members_of = {c: np.flatnonzero(labels == c) for c in np.unique(labels[labels >= 0])}
+    with progress.task("scoring communities", total=2) as t:
+        feats, shared = community_features(graph, labels, score_params)
+        t.advance()
+        points = score_components(feats, score_params)
+        total = points.sum(axis=1).round(4)
+        t.advance()
+    candidates = feats.index[feats["borrowers"] >= score_params.min_borrowers]
+    ids = graph.complaints["complaint_id"].to_numpy(dtype=object)
+    shared_by = dict(tuple(shared.groupby("community"))) if len(shared) else {}
+    empty = shared.iloc[:0]
+    scored = []
+    with progress.task("explaining rings", total=len(candidates)) as t:
+        for comm in candidates:
+            f = {k: (v.item() if hasattr(v, "item") else v) for k, v in feats.loc[comm].items()}
+            f["evidence_kinds"] = evidence_kinds(f)
+            pts = {k: float(v) for k, v in points.loc[comm].items()}
+            sh = shared_by.get(comm, empty)
+            reasons = ring_reasons(f, sh, pts, names)
+            members = sorted(ids[members_of[comm]].tolist())
+            top = [{"type": r.ident_type, "shown": display_ident(r.ident_type, r.ident, names),
+                    "ident": r.ident, "borrowers": int(r.borrowers),
+                    "complaints": int(r.complaints), "provinces": int(r.provinces),
+                    "degree": int(r.degree)} for r in sh.head(20).itertuples()]
+            tot = float(total.loc[comm])
+            scored.append((tot, members, is_flagged(tot, f, score_params), f, pts,
+                           reasons, top))
+            t.advance()
+    scored.sort(key=lambda s: (-s[0], s[1][0]))
+    rings = [Ring(ring_id=f"RG{i:04d}", rank=i, score=tot, flagged=flagged,
+                  complaint_ids=members, features=f, points=pts,
+                  reasons=[r.to_dict() for r in reasons], shared_identifiers=top)
+             for i, (tot, members, flagged, f, pts, reasons, top)
+             in enumerate(scored, start=1)]
+    return RingResult(
+        detector=detector.name, params=detector.get_params(),
+        seed=int(detector.get_params().get("seed", 0)), projection=graph.params.to_dict(),
+        scoring=score_params.to_dict(), graph_fingerprint=graph.fingerprint(),
+        data_fingerprint=data_fingerprint, n_complaints=graph.n, rings=rings)
+
+
+def rings_table(result: RingResult, top: int = 10) -> pd.DataFrame:
+    """A compact table of the top flagged rings for display."""
+    rows = []
+    for r in result.flagged()[:top]:
+        rows.append({"ring_id": r.ring_id, "score": r.score, "complaints": r.size,
+                     "borrowers": r.features["borrowers"], "provinces": r.features["provinces"],
+                     "top_reason": r.reasons[0]["zh"] if r.reasons else ""})
+    return pd.DataFrame(rows)
