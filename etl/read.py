@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import schema
+from ringgraph.core.errors import InputError
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".jsonl")
 
@@ -28,7 +29,7 @@ ROW_BLANK = "ROW_BLANK"
 ROW_NOT_JSON = "ROW_NOT_JSON"
 
 
-class ExportError(Exception):
+class ExportError(InputError):
     """A whole file cannot be read; the message names the file and what is wrong."""
 
 

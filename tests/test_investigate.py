@@ -192,3 +192,23 @@ def test_pr_curve_moves_with_the_threshold(world):
     base = result.evaluate(truth)
     at = curve.loc[np.isclose(curve["threshold"], result.scoring["threshold"] // 0.1 * 0.1)]
     assert len(at) == 1 and at["recall"].iloc[0] >= base["recall"]
+
+
+def test_notebook_ring_view_and_evidence_pack_network_show_the_same_graph(world):
+    """One case extractor and one view rule: the investigator's picture of a ring and the
+    network.html handed to police hold the same nodes and relationships."""
+    from ringgraph.case.extract import collect_case
+    from ringgraph.evidence.graph_export import _view_frames
+    from ringgraph.evidence.pii_modes import make_redactor
+
+    store, result, _ = world
+    for r in result.flagged()[:3]:
+        view = inv.ring(result, store, r.ring_id).subgraph
+        nodes, edges, _ = _view_frames(collect_case(store, result, r.ring_id),
+                                       make_redactor("full"))
+        assert set(zip(view.nodes["label"], view.nodes["key"])) == \
+            set(zip(nodes["label"], nodes["key"]))
+        key = ["rel", "src_label", "src_key", "dst_label", "dst_key", "eid"]
+        assert set(map(tuple, view.edges[key].to_numpy())) == \
+            set(map(tuple, edges[key].to_numpy()))
+        assert len(view.nodes) > r.size  # more than the complaints: borrowers, identifiers

@@ -162,6 +162,19 @@ def test_gds_engine_wcc_matches_python_and_leiden_writes_ring_ids(loaded, scenar
         root / "leiden-gds" / "rings.csv").read_bytes()
 
 
+GDS_DETECTORS = ("gds_leiden", "gds_louvain", "gds_wcc")
+
+
+@pytest.mark.parametrize("name", GDS_DETECTORS)
+def test_gds_detectors_pass_the_shared_check_suite(loaded, env, name):
+    """The GDS detectors are registered like every other and keep the same contract; fit
+    connects to the server the environment names (the toy graph is not in the store)."""
+    from ringgraph.analysis.detect import REGISTRY, checks
+
+    _gds_or_skip(loaded)
+    checks.check_detector(REGISTRY[name])
+
+
 def test_gds_engine_needs_neo4j_store(scenario, capsys):
     _, _, db = scenario
     assert main(["detect", "--db", str(db), "--engine", "gds"]) == 1

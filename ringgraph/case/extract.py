@@ -1,6 +1,7 @@
 """Everything an evidence pack says about one ring, read from the store once, kept raw.
 
-:func:`collect_case` gathers the ring's complaints, the borrowers who filed them, the
+:func:`collect_case` (the one ring-case extractor, shared by the notebooks' ring view and
+the evidence pack) gathers the ring's complaints, the borrowers who filed them, the
 identifiers they used (phones, devices, IPs, documents, agents, organisations, fee
 accounts, institutions), the agents' own phones and organisations, and every relationship
 between them with its provenance (source file, row, time). Personal data stays raw here;
@@ -21,7 +22,7 @@ from ringgraph.core import model as m
 from ringgraph.core.model import props_of
 from ringgraph.analysis.result import Ring, RingResult
 from ringgraph.store.base import GraphStore
-from ringgraph.evidence.pii_modes import EvidenceError
+from ringgraph.core.errors import EvidenceError
 
 CERT = "Cert"
 """Pseudo-label of a certificate number (a property of documents, not a node)."""
@@ -212,6 +213,9 @@ def collect_case(store: GraphStore, result: RingResult, ring_id: str,
                  store_kind: str | None = None, allow_stale: bool = False) -> CaseData:
     """Read one ring of ``result`` and its neighbourhood from ``store``.
 
+    The one extraction every view of a ring is built from: the investigator's notebook
+    (:func:`ringgraph.investigate.ring`) and the evidence pack show the same case.
+
     Parameters
     ----------
     store : GraphStore
@@ -230,20 +234,42 @@ def collect_case(store: GraphStore, result: RingResult, ring_id: str,
     EvidenceError
         Unknown ring, a ring with no complaints in the store, or a stale result.
     """
-    try:
-        ring = result.ring(ring_id)
-    except KeyError:
-        known = ", ".join(r.ring_id for r in result.rings[:5])
-        raise EvidenceError(f"--ring {ring_id}: no such ring in the result"
-                            f"{' (first: ' + known + ')' if known else ''}") from None
+    ring = _ring_of(result, ring_id)
     snapshot = store.fingerprint()
     if result.data_fingerprint and snapshot != result.data_fingerprint and not allow_stale:
         raise EvidenceError(
             f"the store's data changed since detection (fingerprint {snapshot[:12]}… vs "
             f"{result.data_fingerprint[:12]}… in the result): re-run `ringgraph detect` "
             f"(or pass --allow-stale)")
-    members = set(ring.complaint_ids)
+    min_fee = float(result.projection.get("min_fee_amount", 1000.0))
     all_edges = store.edges()
+    nodes, edges = ring_neighbourhood(store, all_edges, set(ring.complaint_ids), min_fee)
+    found = set(nodes.loc[nodes["label"] == m.COMPLAINT, "key"])
+    missing = set(ring.complaint_ids) - found
+    if missing:
+        what = "none of its complaints is" if not found else \
+            f"{len(missing)} of its complaints are not"
+        raise EvidenceError(f"--ring {ring_id}: {what} in the store; "
+                            f"is --rings from another store?")
+    return CaseData(ring=ring, result=result, nodes=nodes, edges=edges,
+                    usage=store_usage(store, all_edges, nodes),
+                    store_kind=store_kind or getattr(store, "name", "unknown"),
+                    snapshot=snapshot, min_fee=min_fee)
+
+
+def _ring_of(result: RingResult, ring_id: str) -> Ring:
+    try:
+        return result.ring(ring_id)
+    except KeyError:
+        known = ", ".join(r.ring_id for r in result.rings[:5])
+        raise EvidenceError(f"--ring {ring_id}: no such ring in the result"
+                            f"{' (first: ' + known + ')' if known else ''}") from None
+
+
+def ring_neighbourhood(store: GraphStore, all_edges: pd.DataFrame, members: set[str],
+                       min_fee: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and relationships of a ring: its complaints' relationships, the borrowers'
+    phones and fee-sized transfers, the agents' phones and organisations; sorted."""
     at_c = ((all_edges["src_label"].eq(m.COMPLAINT) & all_edges["src_key"].isin(members))
             | (all_edges["dst_label"].eq(m.COMPLAINT) & all_edges["dst_key"].isin(members)))
     e_c = all_edges[at_c & all_edges["rel"].isin(_COMPLAINT_RELS)]
@@ -251,7 +277,6 @@ def collect_case(store: GraphStore, result: RingResult, ring_id: str,
     agents = set(e_c.loc[e_c["rel"] == m.REPRESENTED_BY, "dst_key"])
     e_p = all_edges[all_edges["src_label"].eq(m.PERSON) & all_edges["src_key"].isin(persons)
                     & all_edges["rel"].isin([m.HAS_PHONE, m.PAID])]
-    min_fee = float(result.projection.get("min_fee_amount", 1000.0))
     if len(e_p):
         amount = pd.to_numeric(pd.Series(
             [props_of(p).get("amount") for p in e_p["props"]], index=e_p.index, dtype=object),
@@ -271,16 +296,12 @@ def collect_case(store: GraphStore, result: RingResult, ring_id: str,
         frames.append(f[f["key"].isin(ks)])
     nodes = (pd.concat(frames, ignore_index=True)
              .sort_values(["label", "key"], kind="stable").reset_index(drop=True))
-    found = set(nodes.loc[nodes["label"] == m.COMPLAINT, "key"])
-    if not found:
-        raise EvidenceError(f"--ring {ring_id}: none of its complaints is in the store; "
-                            f"is --rings from another store?")
-    missing = members - found
-    if missing:
-        raise EvidenceError(f"--ring {ring_id}: {len(missing)} of its complaints are not in "
-                            f"the store; is --rings from another store?")
+    return nodes, edges
 
-    # Store-wide usage of the case's identifiers: one pass over both ends.
+
+def store_usage(store: GraphStore, all_edges: pd.DataFrame, nodes: pd.DataFrame) -> dict:
+    """``(label, key) -> relationships in the whole store`` for the case's identifiers, and
+    ``(CERT, number) -> attachments store-wide`` for its certificate numbers."""
     ident = nodes[nodes["label"].isin(IDENTIFIER_LABELS)]
     wanted_ident = set(zip(ident["label"], ident["key"]))
     ends = pd.concat([
@@ -299,9 +320,7 @@ def collect_case(store: GraphStore, result: RingResult, ring_id: str,
                   if lb == m.DOCUMENT} - {""}
     for cert, n in att[att.isin(case_certs)].value_counts().items():
         usage[(CERT, cert)] = int(n)
-    return CaseData(ring=ring, result=result, nodes=nodes, edges=edges, usage=usage,
-                    store_kind=store_kind or getattr(store, "name", "unknown"),
-                    snapshot=snapshot, min_fee=min_fee)
+    return usage
 
 
 def documents_reuse(case: CaseData) -> pd.DataFrame:

@@ -16,6 +16,21 @@ _MAX = np.iinfo(np.uint64).max
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
+def char_grams(text: str, k: int = 4) -> set[str]:
+    """The set of character ``k``-grams of ``text`` (the shingles every similarity here uses).
+
+    >>> sorted(char_grams("停息挂账", 2))
+    ['停息', '息挂', '挂账']
+    """
+    return {text[i:i + k] for i in range(max(0, len(text) - k + 1))}
+
+
+def jaccard(a: set, b: set) -> float:
+    """Jaccard similarity of two sets (0 when both are empty)."""
+    u = len(a | b)
+    return len(a & b) / u if u else 0.0
+
+
 def _codepoints(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     arrs = [np.frombuffer("".join(str(t).split()).encode("utf-32-le"), dtype=np.uint32)
             for t in texts]

@@ -17,6 +17,7 @@ import pandas as pd
 from ringgraph.core import model as m
 from ringgraph.viz.network import network_view
 from ringgraph.case.extract import CaseData, props_of
+from ringgraph.case.view import view_frames
 from ringgraph.evidence.pii_modes import MaskedRedactor, PseudonymRedactor, Redactor
 from ringgraph.evidence.tables import Display
 
@@ -56,20 +57,7 @@ def _view_frames(case: CaseData, red: Redactor) -> tuple[pd.DataFrame, pd.DataFr
     """Members, organisers and the identifiers two or more members share, as graph frames
     for :func:`ringgraph.viz.network_view`, transformed for the PII mode; also whether the
     view should mask (masked mode masks with the view's own rules)."""
-    reach = case.reach()
-    shared = {(r.label, r.key) for r in reach.itertuples(index=False)
-              if len(r.borrowers) >= 2 and r.label != m.INSTITUTION}
-    keep_labels = (m.COMPLAINT, m.PERSON, m.AGENT, m.ORG)
-    nodes = case.nodes[[lb in keep_labels or (lb, k) in shared
-                        for lb, k in zip(case.nodes["label"], case.nodes["key"])]].copy()
-    known = set(zip(nodes["label"], nodes["key"]))
-    e = case.edges
-    edges = e[[(a, b) in known and (c, dd) in known for a, b, c, dd in zip(
-        e["src_label"], e["src_key"], e["dst_label"], e["dst_key"])]].copy()
-    members = set(case.complaint_ids) | set(case.borrowers())
-    nodes["ring_id"] = [case.ring.ring_id if lb in (m.COMPLAINT, m.PERSON) and k in members
-                        else "" for lb, k in zip(nodes["label"], nodes["key"])]
-    nodes["focus"] = False
+    nodes, edges = view_frames(case)
 
     def scrub_props(label: str, raw) -> str:
         import json

@@ -41,6 +41,7 @@ from ringgraph.core import keys
 from ringgraph.core import model as m
 from ringgraph.core import redact as pii
 from ringgraph.viz.describe import mask_payee
+from ringgraph.core.errors import EvidenceError  # noqa: F401 - raised by the evidence layer
 
 PII_MODES = ("full", "masked", "pseudonymised")
 KEY_ENV = "RINGGRAPH_PSEUDONYM_KEY"
@@ -55,10 +56,6 @@ _PREFIX = {m.PERSON: "PER", m.PHONE: "TEL", m.AGENT: "AGT", m.ACCOUNT: "ACC",
 _ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _ACCOUNT_IN_TEXT = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
-
-
-class EvidenceError(ValueError):
-    """An evidence pack cannot be made or read; the message is one line for the user."""
 
 
 def _clean(value) -> str:

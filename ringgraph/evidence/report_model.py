@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ringgraph.core import model as m
-from ringgraph.investigate import side_by_side
+from ringgraph.case.texts import side_by_side
 from ringgraph.case.extract import CaseData, documents_reuse
 from ringgraph.evidence.pii_modes import Redactor
 from ringgraph.evidence.tables import Display, money

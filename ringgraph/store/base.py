@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ringgraph.core.progress import SILENT, Progress
+from ringgraph.core.errors import RingGraphError
 
 QUARANTINE_COLUMNS = ("source", "row", "reason", "field", "message", "raw")
 FIELD_ISSUE_COLUMNS = ("source", "row", "field", "reason", "message")
@@ -43,7 +44,7 @@ def first_of_each(frame: pd.DataFrame, identity: list[str]) -> pd.DataFrame:
     return order.drop_duplicates(identity, keep="first").drop(columns="_row")
 
 
-class StoreError(Exception):
+class StoreError(RingGraphError):
     """A store cannot be opened or used; the message is one line for the user."""
 
 

@@ -37,6 +37,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from ringgraph.core.errors import RingGraphError
 
 NEO4J_VERSION = "5.26.24"
 LOCAL_DEV_PASSWORD = "ringgraph-local-dev"
@@ -55,7 +56,7 @@ _JVM_FLAGS = (
 )
 
 
-class ServerError(Exception):
+class ServerError(RingGraphError):
     """The local server cannot be prepared, started or stopped; one line for the user."""
 
 

@@ -9,6 +9,9 @@ name                   what it is
 ``label_propagation``  igraph label propagation on the weighted projection
 ``wcc``                connected components of the shared-identifier graph: baseline
 ``wcc_jaccard``        the classic shared-PII recipe: Jaccard-filtered components: baseline
+``gds_leiden``         Leiden inside Neo4j (Graph Data Science): ``--engine gds``
+``gds_louvain``        Louvain inside Neo4j (Graph Data Science): ``--engine gds``
+``gds_wcc``            connected components inside Neo4j (Graph Data Science): ``--engine gds``
 =====================  ==================================================================
 """
 
@@ -18,7 +21,14 @@ from ringgraph.analysis.detect.components import ComponentsDetector
 from ringgraph.analysis.detect.igraph_methods import LabelPropagationDetector, MultilevelDetector
 from ringgraph.analysis.detect.leiden import LeidenDetector
 from ringgraph.analysis.detect.louvain import LouvainDetector
+from ringgraph.analysis.detect.gds import GdsDetector
+
+
+def engine_name(name: str, engine: str = "python") -> str:
+    """Registry name of detector ``name`` on ``engine`` (``gds`` detectors are ``gds_<name>``)."""
+    return name if engine == "python" else f"{engine}_{name}"
+
 
 __all__ = ["REGISTRY", "BaseDetector", "get_detector", "register", "ClassicJaccardDetector",
-           "ComponentsDetector", "LabelPropagationDetector", "LeidenDetector",
+           "ComponentsDetector", "GdsDetector", "engine_name", "LabelPropagationDetector", "LeidenDetector",
            "LouvainDetector", "MultilevelDetector"]

@@ -40,6 +40,8 @@ class BaseDetector:
     """Base class: parameter handling and label bookkeeping shared by all detectors."""
 
     name = "base"
+    # Where the algorithm runs: "python" in this process, "gds" inside Neo4j.
+    engine = "python"
 
     @classmethod
     def _param_names(cls) -> list[str]:

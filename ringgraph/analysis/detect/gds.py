@@ -1,18 +1,19 @@
 """Community detection inside Neo4j with the Graph Data Science plugin (GDS 2.13).
 
-``ringgraph detect --store neo4j --engine gds`` keeps ringgraph's projection (the same
-weighted complaint graph every engine sees: rare identifiers weigh more, hubs are cut) and
-moves the community detection into the database: the weighted complaint pairs are loaded
-into a GDS in-memory graph whose nodes are the stored ``Complaint`` nodes (Cypher
-aggregation ``gds.graph.project``), Leiden, Louvain or WCC runs server-side in ``write``
-mode (community number in ``Complaint.ringgraphCommunity``), the numbers are read back for
-scoring, and finally the ranked ring ids are written to ``Complaint.ringId`` /
+``ringgraph detect --store neo4j --engine gds --detector leiden|louvain|wcc`` keeps
+ringgraph's projection (the same weighted complaint graph every engine sees: rare
+identifiers weigh more, hubs are cut) and moves the community detection into the database:
+the weighted complaint pairs are loaded as a GDS in-memory graph over integer node ids
+(Cypher aggregation ``gds.graph.project``), Leiden, Louvain or WCC streams its communities
+back, and the in-memory graph is dropped. The detectors are registered like every other
+(``gds_leiden``, ``gds_louvain``, ``gds_wcc``) and pass the same check suite; after ranking,
+:meth:`GdsDetector.write_rings` writes the ring ids to ``Complaint.ringId`` /
 ``Complaint.ringScore`` so investigators can query them in Cypher
 (``MATCH (c:Complaint {ringId: 'RG0001'}) ...``).
 
 Runs use ``concurrency: 1`` and a fixed ``randomSeed`` where the algorithm has one, so the
 same graph and seed give the same rings. GDS's Leiden and Louvain are other
-implementations than leidenalg and python-louvain, so their partitions can differ from the
+implementations than igraph's and python-louvain, so their partitions can differ from the
 Python engine's; WCC is exact and matches the ``wcc`` detector.
 """
 
@@ -22,7 +23,7 @@ import uuid
 
 import numpy as np
 
-from ringgraph.analysis.detect.base import BaseDetector
+from ringgraph.analysis.detect.base import BaseDetector, register
 from ringgraph.analysis.project import ComplaintGraph
 from ringgraph.store.base import StoreError
 
@@ -30,24 +31,19 @@ ALGORITHMS = ("leiden", "louvain", "wcc")
 _BATCH = 50_000
 
 GDS_VERSION = "RETURN gds.version() AS v"
-CLEAR_COMMUNITY = ("MATCH (c:Complaint) WHERE c.ringgraphCommunity IS NOT NULL "
-                   "CALL { WITH c REMOVE c.ringgraphCommunity } IN TRANSACTIONS OF 10000 ROWS")
-PROJECT = ("UNWIND $edges AS e MATCH (a:Complaint {key: e[0]}) MATCH (b:Complaint {key: e[1]}) "
-           "WITH gds.graph.project($name, a, b, {relationshipProperties: {weight: e[2]}}, "
+PROJECT = ("UNWIND $edges AS e "
+           "WITH gds.graph.project($name, e[0], e[1], {relationshipProperties: {weight: e[2]}}, "
            "{undirectedRelationshipTypes: ['*']}) AS g "
            "RETURN g.nodeCount, g.relationshipCount")
-RUN = {
-    "leiden": ("CALL gds.leiden.write($name, {writeProperty: 'ringgraphCommunity', "
-               "relationshipWeightProperty: 'weight', gamma: $resolution, randomSeed: $seed, "
-               "concurrency: 1}) YIELD communityCount RETURN communityCount"),
-    "louvain": ("CALL gds.louvain.write($name, {writeProperty: 'ringgraphCommunity', "
-                "relationshipWeightProperty: 'weight', concurrency: 1}) "
-                "YIELD communityCount RETURN communityCount"),
-    "wcc": ("CALL gds.wcc.write($name, {writeProperty: 'ringgraphCommunity', concurrency: 1}) "
-            "YIELD componentCount RETURN componentCount"),
+STREAM = {
+    "leiden": ("CALL gds.leiden.stream($name, {relationshipWeightProperty: 'weight', "
+               "gamma: $resolution, randomSeed: $seed, concurrency: 1}) "
+               "YIELD nodeId, communityId RETURN nodeId, communityId"),
+    "louvain": ("CALL gds.louvain.stream($name, {relationshipWeightProperty: 'weight', "
+                "concurrency: 1}) YIELD nodeId, communityId RETURN nodeId, communityId"),
+    "wcc": ("CALL gds.wcc.stream($name, {concurrency: 1}) "
+            "YIELD nodeId, componentId RETURN nodeId, componentId"),
 }
-READ_COMMUNITY = ("UNWIND $keys AS k MATCH (c:Complaint {key: k}) "
-                  "RETURN c.key, c.ringgraphCommunity")
 DROP = "CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName"
 CLEAR_RINGS = ("MATCH (c:Complaint) WHERE c.ringId IS NOT NULL "
                "CALL { WITH c REMOVE c.ringId, c.ringScore } IN TRANSACTIONS OF 10000 ROWS")
@@ -57,7 +53,7 @@ WRITE_RINGS = ("UNWIND $rows AS r MATCH (c:Complaint {key: r[0]}) "
 
 def _auto(store, query: str, **params) -> list[list]:
     """Run ``query`` in an auto-commit transaction (``CALL {} IN TRANSACTIONS`` and GDS
-    procedures that write must not run inside an explicit one)."""
+    procedures must not run inside an explicit one)."""
     from neo4j.exceptions import DriverError, Neo4jError
 
     try:
@@ -80,84 +76,99 @@ def check_gds(store) -> str:
 
 
 class GdsDetector(BaseDetector):
-    """Leiden, Louvain or WCC run by GDS inside the Neo4j store.
-
-    Parameters
-    ----------
-    algorithm : {"leiden", "louvain", "wcc"}
-        GDS algorithm.
-    resolution : float
-        Leiden's ``gamma`` (modularity resolution); unused by Louvain and WCC.
-    min_size : int
-        Smallest community (in complaints) reported.
-    seed : int
-        Leiden's ``randomSeed``.
+    """Base of the GDS detectors: the algorithm runs inside Neo4j.
 
     The store is not a parameter (parameters are plain values recorded with the result):
-    call :meth:`bind` with the :class:`~ringgraph.store.neo4j_store.Neo4jStore` the graph
-    was projected from, opened for writing, before ``fit``.
+    :meth:`bind` a :class:`~ringgraph.store.neo4j_store.Neo4jStore`, or ``fit`` connects to
+    the server the environment names (``NEO4J_URI`` …) for the duration of the fit.
     """
 
     name = "gds"
-
-    def __init__(self, algorithm: str = "leiden", resolution: float = 1.0, min_size: int = 3,
-                 seed: int = 0) -> None:
-        self.algorithm = algorithm
-        self.resolution = resolution
-        self.min_size = min_size
-        self.seed = seed
-        self._store = None
+    engine = "gds"
+    algorithm = ""
 
     def bind(self, store) -> "GdsDetector":
-        """Use ``store`` (a writable Neo4jStore) for the next ``fit``; returns ``self``."""
+        """Use ``store`` (a Neo4jStore) for the next ``fit``; returns ``self``."""
         self._store = store
         return self
 
     def _membership(self, graph: ComplaintGraph) -> np.ndarray:
-        if self.algorithm not in ALGORITHMS:
-            raise ValueError(f"unknown GDS algorithm {self.algorithm!r}; expected one of "
-                             f"{ALGORITHMS}")
-        store = self._store
-        if store is None or getattr(store, "name", "") != "neo4j":
-            raise ValueError("GdsDetector needs bind(store) with the Neo4jStore the graph "
-                             "was projected from")
+        store = getattr(self, "_store", None)
+        if store is not None:
+            return self._run(store, graph)
+        from ringgraph.store import open_store
+
+        with open_store("neo4j", "", read_only=True) as own:
+            return self._run(own, graph)
+
+    def _run(self, store, graph: ComplaintGraph) -> np.ndarray:
+        if getattr(store, "name", "") != "neo4j":
+            raise StoreError("the GDS engine runs inside Neo4j: bind a Neo4j store")
         self.gds_version_ = check_gds(store)
-        keys = graph.complaints["complaint_id"].astype(str).tolist()
         name = f"ringgraph-{uuid.uuid4().hex[:12]}"
-        _auto(store, CLEAR_COMMUNITY)
-        found: dict[int, int] = {}  # complaint index -> GDS community number
+        found = np.full(graph.n, -1, dtype=np.int64)
         if len(graph.src):
-            edges = [[keys[s], keys[d], float(w)] for s, d, w in
+            edges = [[s, d, float(w)] for s, d, w in
                      zip(graph.src.tolist(), graph.dst.tolist(), graph.weight.tolist())]
             _auto(store, PROJECT, edges=edges, name=name)
             try:
-                _auto(store, RUN[self.algorithm], name=name, seed=int(self.seed),
-                      resolution=float(self.resolution))
+                rows = _auto(store, STREAM[self.algorithm], name=name, seed=int(self.seed),
+                             resolution=float(getattr(self, "resolution", 1.0)))
             finally:
                 _auto(store, DROP, name=name)
-            index = {k: i for i, k in enumerate(keys)}
-            for start in range(0, len(keys), _BATCH):
-                for key, community in _auto(store, READ_COMMUNITY,
-                                            keys=keys[start:start + _BATCH]):
-                    if community is not None:
-                        found[index[key]] = int(community)
-        # GDS numbers are arbitrary; renumber them and make every unprojected complaint
-        # (no edge at all) a singleton of its own.
-        codes = {c: i for i, c in enumerate(sorted(set(found.values())))}
+            for node, community in rows:
+                found[int(node)] = int(community)
+        # GDS numbers are arbitrary; renumber them, and a complaint GDS never saw (no edge)
+        # is a singleton of its own.
+        codes, inverse = np.unique(found[found >= 0], return_inverse=True)
         membership = np.arange(graph.n, dtype=np.int64) + len(codes)
-        for i, c in found.items():
-            membership[i] = codes[c]
+        membership[found >= 0] = inverse
         return membership
 
+    def write_rings(self, store, result) -> int:
+        """Write ranked ring ids and scores to the ``Complaint`` nodes (old ones cleared);
+        returns the number of complaints labelled."""
+        _auto(store, CLEAR_RINGS)
+        rows = [[cid, r.ring_id, float(r.score)] for r in result.rings
+                for cid in r.complaint_ids]
+        for start in range(0, len(rows), _BATCH):
+            chunk = rows[start:start + _BATCH]
+            store._execute_write(lambda tx, chunk=chunk: tx.run(WRITE_RINGS, rows=chunk).consume())
+        return len(rows)
 
-def write_rings(store, result) -> int:
-    """Write ranked ring ids and scores to the ``Complaint`` nodes (old ones cleared).
 
-    Returns the number of complaints labelled.
-    """
-    _auto(store, CLEAR_RINGS)
-    rows = [[cid, r.ring_id, float(r.score)] for r in result.rings for cid in r.complaint_ids]
-    for start in range(0, len(rows), _BATCH):
-        chunk = rows[start:start + _BATCH]
-        store._execute_write(lambda tx, chunk=chunk: tx.run(WRITE_RINGS, rows=chunk).consume())
-    return len(rows)
+@register
+class GdsLeidenDetector(GdsDetector):
+    """Leiden inside Neo4j (GDS ``gds.leiden``, modularity, weighted)."""
+
+    name = "gds_leiden"
+    algorithm = "leiden"
+
+    def __init__(self, resolution: float = 1.0, min_size: int = 3, seed: int = 0) -> None:
+        self.resolution = resolution
+        self.min_size = min_size
+        self.seed = seed
+
+
+@register
+class GdsLouvainDetector(GdsDetector):
+    """Louvain inside Neo4j (GDS ``gds.louvain``, weighted)."""
+
+    name = "gds_louvain"
+    algorithm = "louvain"
+
+    def __init__(self, min_size: int = 3, seed: int = 0) -> None:
+        self.min_size = min_size
+        self.seed = seed
+
+
+@register
+class GdsWccDetector(GdsDetector):
+    """Weakly connected components inside Neo4j (GDS ``gds.wcc``): exact, like ``wcc``."""
+
+    name = "gds_wcc"
+    algorithm = "wcc"
+
+    def __init__(self, min_size: int = 3, seed: int = 0) -> None:
+        self.min_size = min_size
+        self.seed = seed

@@ -1,0 +1,17 @@
+"""``ringgraph`` command line: one module per pipeline stage, registered on one group.
+
+    ringgraph simulate --complaints 5000 --seed 7 --out data/demo/scenario
+    ringgraph ingest data/demo/scenario --db data/demo/ringgraph.duckdb
+    ringgraph detect --db data/demo/ringgraph.duckdb --out data/demo/results
+    ringgraph evaluate --truth data/demo/scenario --rings data/demo/results/rings.csv
+    ringgraph link NEW_EXPORTS --db data/demo/ringgraph.duckdb
+    ringgraph export --ring RG0001 --out evidence/RG0001 ; ringgraph verify evidence/RG0001.zip
+    ringgraph neo4j start|stop|status
+
+The group, shared options and exit codes live in :mod:`ringgraph.cli.app`.
+"""
+
+from ringgraph.cli import detect, evaluate, export, ingest, link, neo4j, simulate  # noqa: F401
+from ringgraph.cli.app import cli, main
+
+__all__ = ["cli", "main"]

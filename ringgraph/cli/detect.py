@@ -1,0 +1,98 @@
+"""``ringgraph detect``: project the graph, find communities, score and rank rings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ringgraph.cli.app import (UserError, cli, console, db_option, default_db, open_store,
+                               progress, store_kind as resolve_kind, store_label, store_option,
+                               work_dir)
+
+ENGINES = ("python", "gds")
+
+
+@cli.command()
+@db_option
+@store_option
+@click.option("--detector", default="leiden", show_default=True,
+              help="Detector name (see --list-detectors).")
+@click.option("--engine", type=click.Choice(ENGINES), default="python", show_default=True,
+              help="Where communities are found: python (igraph) or gds (inside Neo4j with "
+                   "Graph Data Science; needs --store neo4j; writes ringId to Complaint nodes).")
+@click.option("--list-detectors", is_flag=True, help="List detectors and exit.")
+@click.option("--resolution", type=float, default=None, help="Leiden resolution.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Detector seed.")
+@click.option("--threshold", type=float, default=None, help="Flag threshold (score 0..1).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for rings.csv and rings.json [default: results/ next to the store].")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
+              help="How many rings to print.")
+def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
+           list_detectors: bool, resolution: float | None, seed: int,
+           threshold: float | None, out: Path | None, top: int) -> None:
+    """Project the graph, detect communities, score and rank rings with reasons."""
+    from ringgraph.analysis.detect import REGISTRY
+    from ringgraph.analysis.pipeline import find_rings, identifier_names
+    from ringgraph.analysis.project import project
+    from ringgraph.analysis.score import ScoreParams
+
+    if list_detectors:
+        for name in sorted(REGISTRY):
+            click.echo(f"{name}\t{REGISTRY[name].__doc__.strip().splitlines()[0]}")
+        return
+    kind = resolve_kind(store_kind)
+    det = _detector(detector, engine, kind, seed, resolution)
+    sp = ScoreParams() if threshold is None else ScoreParams(threshold=threshold)
+    db = db or default_db()
+    prog = progress()
+    # GDS writes ring ids back to the Complaint nodes, so that engine opens for writing.
+    with open_store(db, read_only=engine != "gds", kind=kind) as store:
+        graph = project(store, progress=prog)
+        if graph.n == 0:
+            raise UserError(f"{store_label(store)}: the store holds no complaints; "
+                            "run `ringgraph ingest` first")
+        if engine == "gds":
+            det.bind(store)
+        result = find_rings(graph, det, sp, identifier_names(store),
+                            data_fingerprint=store.fingerprint(), progress=prog)
+        written = det.write_rings(store, result) if engine == "gds" else None
+    paths = result.write(out or work_dir(db, kind) / "results")
+    print_rings(result, top)
+    gds_note = (f"GDS {det.gds_version_} {detector}; ringId written to {written} complaints; "
+                if written is not None else "")
+    click.echo(f"{len(result.flagged())} rings flagged of {len(result.rings)} communities "
+               f"({sum(r.size for r in result.flagged())} complaints of {result.n_complaints}); "
+               f"{gds_note}wrote {paths['rings_csv']} and {paths['rings_json']}")
+
+
+def _detector(name: str, engine: str, kind: str, seed: int, resolution: float | None):
+    """The registered detector for ``--detector``/``--engine``, with its parameters checked."""
+    from ringgraph.analysis.detect import REGISTRY, engine_name, get_detector
+
+    key = engine_name(name, engine)
+    if key not in REGISTRY:
+        names = sorted(n.removeprefix(f"{engine}_") for n in REGISTRY
+                       if REGISTRY[n].engine == engine)
+        what = "unknown detector" if engine == "python" else "no GDS engine for detector"
+        raise UserError(f"{what} {name!r}; available: {', '.join(names)}")
+    if engine == "gds" and kind != "neo4j":
+        raise UserError("--engine gds runs inside Neo4j: add --store neo4j")
+    params = {"seed": seed}
+    if resolution is not None:
+        if "resolution" not in REGISTRY[key]._param_names():
+            raise UserError(f"detector {name!r} has no resolution parameter")
+        params["resolution"] = resolution
+    return get_detector(key, **params)
+
+
+def print_rings(result, top: int) -> None:
+    """The top flagged rings with their reasons, in Chinese and English."""
+    con = console()
+    for r in result.flagged()[:top]:
+        f = r.features
+        con.print(f"[bold]{r.ring_id}[/] score {r.score:.2f} · {r.size} complaints · "
+                  f"{f['borrowers']} borrowers · {f['provinces']} provinces")
+        for reason in r.reasons:
+            con.print(f"   - {reason['zh']}  [dim]/ {reason['en']}[/]")

@@ -1,0 +1,162 @@
+"""A piece of the graph to look at: nodes, relationships, focus and ring membership."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ringgraph.analysis.result import RingResult
+from ringgraph.core import model as m
+from ringgraph.core.model import props_of
+from ringgraph.store.base import GraphStore
+from ringgraph.viz.describe import LABEL_TEXT, redact_text, shown as _shown
+from ringgraph.viz.network import NetworkView, network_view
+
+
+@dataclass
+class Subgraph:
+    """Nodes and relationships to look at, with focus nodes and ring membership.
+
+    Attributes
+    ----------
+    nodes : DataFrame
+        ``label, key, name, props, ...`` as stored, plus ``shown`` (masked display value),
+        ``focus`` (the node(s) asked about) and ``ring_id`` (flagged ring of a complaint or
+        of the borrower who filed it, else ``""``).
+    edges : DataFrame
+        Relationships with provenance (``source``, ``row``, ``at``).
+    title : str
+    mask : bool
+        Whether views of it mask personal data by default.
+    """
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    title: str = ""
+    mask: bool = True
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per label."""
+        return {k: int(v) for k, v in self.nodes["label"].value_counts().sort_index().items()}
+
+    def show(self, **kw) -> NetworkView:
+        """Interactive network view (see :func:`ringgraph.viz.network_view` for options)."""
+        kw.setdefault("title", self.title)
+        kw.setdefault("mask", self.mask)
+        return network_view(self.nodes, self.edges, **kw)
+
+    def table(self) -> pd.DataFrame:
+        """The nodes as a display table: ``label, shown, degree, ring_id, focus``."""
+        deg = degree_in(self.nodes, self.edges)
+        return (self.nodes.assign(degree=deg)[["label", "shown", "degree", "ring_id", "focus"]]
+                .sort_values(["focus", "degree"], ascending=False).reset_index(drop=True))
+
+    def complaints(self) -> pd.DataFrame:
+        """Complaints in the subgraph with their properties (text redacted when masked)."""
+        return complaint_table(self.nodes, self.edges, self.mask)
+
+    def __repr__(self) -> str:
+        return (f"<Subgraph {self.title!r}: {len(self.nodes)} nodes {self.counts()}, "
+                f"{len(self.edges)} relationships>")
+
+
+def degree_in(nodes: pd.DataFrame, edges: pd.DataFrame) -> np.ndarray:
+    ends = pd.concat([edges[["src_label", "src_key"]].set_axis(["label", "key"], axis=1),
+                      edges[["dst_label", "dst_key"]].set_axis(["label", "key"], axis=1)])
+    deg = ends.groupby(["label", "key"]).size()
+    idx = pd.MultiIndex.from_arrays([nodes["label"], nodes["key"]])
+    return deg.reindex(idx).fillna(0).astype(int).to_numpy()
+
+
+def ring_of(result: RingResult | None) -> dict[str, str]:
+    if result is None:
+        return {}
+    return {c: r.ring_id for r in result.flagged() for c in r.complaint_ids}
+
+
+def decorate(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool,
+              ring_of: dict[str, str], focus: set) -> pd.DataFrame:
+    """Add ``shown``, ``focus`` and ``ring_id`` (complaints and the borrowers who filed them)."""
+    nodes = nodes.copy()
+    nodes["shown"] = [_shown(lb, k, n, mask) for lb, k, n in
+                      zip(nodes["label"], nodes["key"], nodes["name"])]
+    nodes["focus"] = [(lb, k) in focus for lb, k in zip(nodes["label"], nodes["key"])]
+    ring = pd.Series("", index=nodes.index, dtype=object)
+    is_c = nodes["label"] == m.COMPLAINT
+    ring[is_c] = [ring_of.get(k, "") for k in nodes.loc[is_c, "key"]]
+    filed = edges[edges["rel"] == m.FILED]
+    person_ring = {}
+    for p, c in zip(filed["src_key"], filed["dst_key"]):
+        if c in ring_of:
+            person_ring.setdefault(p, ring_of[c])
+    is_p = nodes["label"] == m.PERSON
+    ring[is_p] = [person_ring.get(k, "") for k in nodes.loc[is_p, "key"]]
+    nodes["ring_id"] = ring
+    return nodes
+
+
+def neighbourhood(store: GraphStore, label: str, key: str, hops: int = 1,
+                  result: RingResult | None = None, mask: bool = True) -> Subgraph:
+    """Everything within ``hops`` relationships of one node (either direction).
+
+    Parameters
+    ----------
+    store : GraphStore
+    label, key : str
+        The node, e.g. a row of :func:`lookup`.
+    hops : int
+        1 shows who used the identifier; 2 adds what else they used (the usual question);
+        3 and more grow fast around hubs (views above the size limit are summarised).
+    result : RingResult, optional
+        Marks complaints (and their borrowers) in flagged rings, so "is this part of a known
+        ring?" is answered in the view.
+    mask : bool
+        Default masking of displays made from it.
+
+    Returns
+    -------
+    Subgraph
+    """
+    m.check_label(label)
+    nodes, edges = store.neighbourhood(label, key, hops)
+    if not len(nodes):
+        raise KeyError(f"no {label} node with that key in the store")
+    nodes = decorate(nodes, edges, mask, ring_of(result), {(label, key)})
+    focus = nodes.loc[nodes["focus"], "shown"]
+    title = f"{LABEL_TEXT.get(label, label)} {focus.iloc[0] if len(focus) else ''} · {hops} 跳 hops"
+    return Subgraph(nodes=nodes.reset_index(drop=True), edges=edges.reset_index(drop=True),
+                    title=title, mask=mask)
+
+
+def complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool) -> pd.DataFrame:
+    c = nodes[nodes["label"] == m.COMPLAINT]
+    props = [props_of(p) for p in c["props"]]
+    filed = edges[edges["rel"] == m.FILED]
+    person_of = dict(zip(filed["dst_key"], filed["src_key"]))
+    persons = nodes[nodes["label"] == m.PERSON].set_index("key")["name"].to_dict()
+    # Borrowers' and agents' names are redacted from the texts (agents are people too).
+    names = nodes.loc[nodes["label"].isin([m.PERSON, m.AGENT]), "name"].dropna()
+    names = [str(v) for v in names if isinstance(v, str)]
+    rows = []
+    for key, p, src, row in zip(c["key"], props, c["source"], c["row"]):
+        pk = person_of.get(key, "")
+        pname = persons.get(pk, "") if pk else ""
+        text = p.get("text") or ""
+        rows.append({
+            "complaint_id": key, "received_at": p.get("received_at") or "",
+            "borrower": _shown(m.PERSON, pk, pname, mask) if pk else "",
+            "province": p.get("province") or "", "channel": p.get("channel") or "",
+            "institution": p.get("institution") or "",
+            "demands": str(p.get("demands") or "").replace("|", "、"),
+            "overdue_amount": p.get("overdue_amount"),
+            "text": redact_text(text, names) if mask else text,
+            "source": src, "row": row})
+    cols = ["complaint_id", "received_at", "borrower", "province", "channel", "institution",
+            "demands", "overdue_amount", "text", "source", "row"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["overdue_amount"] = pd.to_numeric(df["overdue_amount"], errors="coerce")
+    df["_missing"] = df["received_at"] == ""  # unreadable dates last, not first
+    return (df.sort_values(["_missing", "received_at", "complaint_id"], kind="stable")
+            .drop(columns="_missing").reset_index(drop=True))
