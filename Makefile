@@ -46,6 +46,7 @@ system-deps:
 # The tests start their own local Neo4j (real server, free loopback port, temporary home)
 # when NEO4J_URI is not set, and stop it at the end: see tests/neo4j_fixtures.py.
 test: install system-deps
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 # Local Neo4j Community 5.26 (+ GDS) from Maven Central; jars stay in ~/.m2.

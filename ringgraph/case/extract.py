@@ -27,8 +27,7 @@ from ringgraph.core.errors import EvidenceError
 CERT = "Cert"
 """Pseudo-label of a certificate number (a property of documents, not a node)."""
 
-IDENTIFIER_LABELS = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG, m.DOCUMENT, m.ACCOUNT,
-                     m.INSTITUTION)
+IDENTIFIER_LABELS = m.IDENTIFIER_LABELS
 _COMPLAINT_RELS = (m.FILED, m.AGAINST, m.CONTACT, m.SUBMITTED_FROM, m.REPRESENTED_BY,
                    m.VIA_ORG, m.ATTACHED)
 EDGE_KEY = ["rel", "src_label", "src_key", "dst_label", "dst_key", "eid"]

@@ -45,6 +45,9 @@ INSTITUTION = "Institution"
 NODE_LABELS: tuple[str, ...] = (
     COMPLAINT, PERSON, PHONE, DEVICE, IP, AGENT, ORG, DOCUMENT, ACCOUNT, INSTITUTION,
 )
+# What complaints and borrowers share: every node label but the two they are.
+IDENTIFIER_LABELS: tuple[str, ...] = (PHONE, DEVICE, IP, AGENT, ORG, DOCUMENT, ACCOUNT,
+                                      INSTITUTION)
 
 # Relationship types.
 FILED = "FILED"

@@ -10,7 +10,8 @@ from ringgraph.investigate.subgraph import degree_in
 from ringgraph.store.base import GraphStore
 from ringgraph.viz.describe import shown as _shown
 
-IDENTIFIER_LABELS = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG, m.DOCUMENT, m.ACCOUNT)
+# Institutions complained against are hubs by nature; the question is who else is one.
+HUB_LABELS = tuple(lb for lb in m.IDENTIFIER_LABELS if lb != m.INSTITUTION)
 
 
 def degrees(store: GraphStore) -> pd.DataFrame:
@@ -20,7 +21,7 @@ def degrees(store: GraphStore) -> pd.DataFrame:
     return nodes.assign(degree=degree_in(nodes, edges))
 
 
-def hubs(store: GraphStore, top: int = 15, labels=IDENTIFIER_LABELS,
+def hubs(store: GraphStore, top: int = 15, labels=HUB_LABELS,
          mask: bool = True) -> pd.DataFrame:
     """The most connected identifiers: what links the most complaints and borrowers.
 
