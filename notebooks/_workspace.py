@@ -1,6 +1,7 @@
 """Notebook wiring: make (or reuse) a scenario and a store under WORKDIR.
 
-The notebooks are where ``etl`` and ``ringgraph`` meet (the library never imports ``etl``).
+The notebooks use ringgraph's public API only (``import ringgraph``), which also wires in
+ETL and the simulator.
 Every notebook calls :func:`prepare` so it runs on its own: the first one to run simulates a
 labelled scenario and ingests it; the others reuse both. Point ``EXPORTS`` at a folder of
 real exports to ingest those instead (then there is no ground truth).
@@ -12,11 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.ingest import ingest
-from simulator import ScenarioConfig, simulate
-from ringgraph.core import model as m
-from ringgraph.core.progress import TqdmProgress
-from ringgraph.store import open_store
+from ringgraph import RingResult, ScenarioConfig, TqdmProgress, detect_rings, ingest, open_store, simulate
 
 
 @dataclass
@@ -61,7 +58,7 @@ def prepare(workdir: str, complaints: int, seed: int, store: str = "duckdb",
                      progress=progress)
     db_path = Path(db) if db else (work / "ringgraph.duckdb" if store == "duckdb" else None)
     with open_store(store, str(db_path) if db_path else None) as s:
-        if s.counts().get(m.COMPLAINT, 0) == 0:
+        if s.counts().get("Complaint", 0) == 0:
             report = json.loads(ingest([source], s, progress=progress).to_json())
         else:
             runs = s.table("runs")
@@ -73,11 +70,6 @@ def prepare(workdir: str, complaints: int, seed: int, store: str = "duckdb",
 def rings(ws: Workspace, detector: str = "leiden", seed: int = 0):
     """The rings of ``ws``: ``results/rings.json`` when it was computed on the data now in
     the store (same fingerprint), else a fresh detection (saved there)."""
-    from ringgraph.analysis.detect import get_detector
-    from ringgraph.analysis.project import project
-    from ringgraph.analysis.pipeline import find_rings, identifier_names
-    from ringgraph.analysis.result import RingResult
-
     saved = ws.results / "rings.json"
     with ws.open() as store:
         fingerprint = store.fingerprint()
@@ -85,10 +77,6 @@ def rings(ws: Workspace, detector: str = "leiden", seed: int = 0):
             result = RingResult.from_json(saved)
             if result.data_fingerprint == fingerprint and result.detector == detector:
                 return result
-        progress = TqdmProgress()
-        graph = project(store, progress=progress)
-        result = find_rings(graph, get_detector(detector, seed=seed),
-                            names=identifier_names(store), data_fingerprint=fingerprint,
-                            progress=progress)
+        result = detect_rings(store, detector, seed=seed, progress=TqdmProgress())
     result.write(ws.results)
     return result

@@ -71,3 +71,24 @@ def test_genuine_held_out_complaints_stay_unlinked(split_scenario):
     genuine = links[links["complaint_id"].map(t).fillna("") == ""]
     assert len(genuine) >= 10
     assert (genuine["status"] == "linked").mean() <= 0.05
+
+
+def test_link_rebuilds_the_graph_with_the_settings_the_rings_were_detected_with(
+        split_scenario, tmp_path):
+    """A result detected with zero trust in every identifier type links nothing: no shared
+    identifier earns a point under those settings. Linking with default settings instead
+    (the old behaviour) would link the held-out ring complaints again."""
+    import shutil
+
+    root, _, _, _ = split_scenario
+    db = tmp_path / "g.duckdb"
+    shutil.copy(root / "g.duckdb", db)
+    result = json.loads((root / "res" / "rings.json").read_text(encoding="utf-8"))
+    result["projection"]["trust"] = {k: 0.0 for k in result["projection"]["trust"]}
+    rings = tmp_path / "rings.json"
+    rings.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    # The held-out exports are already in the copied store: linking re-ingests nothing new
+    # and only re-projects, with the result's settings.
+    assert main(["link", str(root / "new"), "--db", str(db), "--rings", str(rings)]) == 0
+    links = pd.read_csv(tmp_path / "links.csv", dtype=str, keep_default_na=False)
+    assert len(links) and not (links["status"] == "linked").any()

@@ -58,8 +58,36 @@ def link_complaints(graph: ComplaintGraph, result: RingResult, complaint_ids: li
 
     wanted = sorted(set(complaint_ids))
     known = [c for c in wanted if c in index.index]
+    per_ident, best = _evidence(graph, index[known].to_numpy(), member_idx, ring_by_idx)
+    rows = []
+    for c in wanted:
+        if c not in index.index:
+            rows.append(dict(complaint_id=c, status="unknown", ring_id="", score=0.0,
+                             shared_identifiers=[], reason_zh="库中没有该投诉",
+                             reason_en="complaint not in the store"))
+        elif c in ring_of:
+            rows.append(dict(complaint_id=c, status="member", ring_id=ring_of[c], score=None,
+                             shared_identifiers=[],
+                             reason_zh=f"已是团伙 {ring_of[c]} 的成员",
+                             reason_en=f"already a member of ring {ring_of[c]}"))
+        elif index[c] not in best.index or best.loc[index[c], "points"] < min_score:
+            i = index[c]
+            score = float(best.loc[i, "points"]) if i in best.index else 0.0
+            rows.append(dict(complaint_id=c, status="unlinked", ring_id="",
+                             score=round(score, 4), shared_identifiers=[],
+                             reason_zh="与已知团伙没有足够的共同标识",
+                             reason_en="not enough shared identifiers with any known ring"))
+        else:
+            rows.append(_linked(c, index[c], best, per_ident, names))
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+
+
+def _evidence(graph: ComplaintGraph, new_idx: np.ndarray, member_idx: np.ndarray,
+              ring_by_idx: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Identifiers the new complaints share with ring members, with points, and each new
+    complaint's best ring (``complaint -> ring_id, points``)."""
     inc = graph.incidence
-    new_inc = inc[inc["complaint"].isin(index[known].to_numpy())]
+    new_inc = inc[inc["complaint"].isin(new_idx)]
     ring_inc = inc[inc["complaint"].isin(member_idx)]
     pairs = new_inc.merge(ring_inc[["complaint", "ident_type", "ident"]],
                           on=["ident_type", "ident"], suffixes=("", "_member"))
@@ -73,50 +101,31 @@ def link_complaints(graph: ComplaintGraph, result: RingResult, complaint_ids: li
     per_ring = per_ident.groupby(["complaint", "ring_id"])["points"].sum().reset_index()
     per_ring = per_ring.sort_values(["complaint", "points", "ring_id"],
                                     ascending=[True, False, True])
-    best = per_ring.drop_duplicates("complaint").set_index("complaint")
+    return per_ident, per_ring.drop_duplicates("complaint").set_index("complaint")
 
-    rows = []
-    for c in wanted:
-        if c not in index.index:
-            rows.append(dict(complaint_id=c, status="unknown", ring_id="", score=0.0,
-                             shared_identifiers=[], reason_zh="库中没有该投诉",
-                             reason_en="complaint not in the store"))
-            continue
-        if c in ring_of:
-            rows.append(dict(complaint_id=c, status="member", ring_id=ring_of[c], score=None,
-                             shared_identifiers=[],
-                             reason_zh=f"已是团伙 {ring_of[c]} 的成员",
-                             reason_en=f"already a member of ring {ring_of[c]}"))
-            continue
-        i = index[c]
-        if i not in best.index or best.loc[i, "points"] < min_score:
-            score = float(best.loc[i, "points"]) if i in best.index else 0.0
-            rows.append(dict(complaint_id=c, status="unlinked", ring_id="",
-                             score=round(score, 4), shared_identifiers=[],
-                             reason_zh="与已知团伙没有足够的共同标识",
-                             reason_en="not enough shared identifiers with any known ring"))
-            continue
-        ring_id = best.loc[i, "ring_id"]
-        ev = per_ident[(per_ident["complaint"] == i) & (per_ident["ring_id"] == ring_id)]
-        ev = ev.sort_values(["ring_members", "points", "ident_type", "ident"],
-                            ascending=[False, False, True, True])
-        shared = [{"type": e.ident_type, "shown": display_ident(e.ident_type, e.ident, names),
-                   "ident": e.ident, "degree": int(e.degree), "ring_members": int(e.ring_members),
-                   "points": round(float(e.points), 4)} for e in ev.itertuples()]
-        top = shared[0]
-        zh_type, en_type = TYPE_NAMES.get(top["type"], (top["type"], top["type"]))
-        more = len(shared) - 1
-        if top["type"] == m.PERSON:
-            zh = f"同一借款人 {top['shown']} 已在团伙 {ring_id} 中投诉"
-            en = f"the same borrower {top['shown']} already filed within ring {ring_id}"
-        else:
-            zh = (f"与团伙 {ring_id} 共用{zh_type} {top['shown']}"
-                  f"（该团伙 {top['ring_members']} 名成员使用）")
-            en = (f"shares the {en_type} {top['shown']} with {top['ring_members']} "
-                  f"member(s) of ring {ring_id}")
-        rows.append(dict(
-            complaint_id=c, status="linked", ring_id=ring_id,
-            score=round(float(best.loc[i, "points"]), 4), shared_identifiers=shared,
-            reason_zh=zh + (f"，共 {len(shared)} 个共同标识" if more else ""),
-            reason_en=en + (f", {len(shared)} shared identifiers in all" if more else "")))
-    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+
+def _linked(c: str, i: int, best: pd.DataFrame, per_ident: pd.DataFrame,
+            names: dict | None) -> dict:
+    """The row of a complaint linked to its best ring, with the shared identifiers."""
+    ring_id = best.loc[i, "ring_id"]
+    ev = per_ident[(per_ident["complaint"] == i) & (per_ident["ring_id"] == ring_id)]
+    ev = ev.sort_values(["ring_members", "points", "ident_type", "ident"],
+                        ascending=[False, False, True, True])
+    shared = [{"type": e.ident_type, "shown": display_ident(e.ident_type, e.ident, names),
+               "ident": e.ident, "degree": int(e.degree), "ring_members": int(e.ring_members),
+               "points": round(float(e.points), 4)} for e in ev.itertuples()]
+    top = shared[0]
+    zh_type, en_type = TYPE_NAMES.get(top["type"], (top["type"], top["type"]))
+    more = len(shared) - 1
+    if top["type"] == m.PERSON:
+        zh = f"同一借款人 {top['shown']} 已在团伙 {ring_id} 中投诉"
+        en = f"the same borrower {top['shown']} already filed within ring {ring_id}"
+    else:
+        zh = (f"与团伙 {ring_id} 共用{zh_type} {top['shown']}"
+              f"（该团伙 {top['ring_members']} 名成员使用）")
+        en = (f"shares the {en_type} {top['shown']} with {top['ring_members']} "
+              f"member(s) of ring {ring_id}")
+    return dict(complaint_id=c, status="linked", ring_id=ring_id,
+                score=round(float(best.loc[i, "points"]), 4), shared_identifiers=shared,
+                reason_zh=zh + (f"，共 {len(shared)} 个共同标识" if more else ""),
+                reason_en=en + (f", {len(shared)} shared identifiers in all" if more else ""))

@@ -8,7 +8,7 @@ import pandas as pd
 from ringgraph.core import model as m
 from ringgraph.analysis.detect.base import BaseDetector
 from ringgraph.core.progress import SILENT, Progress
-from ringgraph.analysis.project import ComplaintGraph
+from ringgraph.analysis.project import ComplaintGraph, ProjectionParams, project
 from ringgraph.analysis.refine import peripheral_members
 from ringgraph.analysis.result import Ring, RingResult
 from ringgraph.analysis.score import (ScoreParams, community_features, display_ident, evidence_kinds,
@@ -81,6 +81,41 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
         seed=int(detector.get_params().get("seed", 0)), projection=graph.params.to_dict(),
         scoring=score_params.to_dict(), graph_fingerprint=graph.fingerprint(),
         data_fingerprint=data_fingerprint, n_complaints=graph.n, rings=rings)
+
+
+def detect_rings(store: GraphStore, detector: str | BaseDetector = "leiden", *,
+                 seed: int = 0, score_params: ScoreParams | None = None,
+                 projection: ProjectionParams | None = None,
+                 progress: Progress = SILENT) -> RingResult:
+    """Project ``store``, find communities with ``detector``, score and rank them.
+
+    The whole ``ringgraph detect`` step in one call; what the CLI and the notebooks run.
+
+    Parameters
+    ----------
+    store : GraphStore
+    detector : str or BaseDetector
+        A registry name (``"leiden"``, ``"wcc"``, ``"gds_leiden"`` …) or a configured
+        detector. A GDS detector runs inside ``store`` (which must be Neo4j).
+    seed : int
+        Seed of a detector given by name.
+    score_params, projection : optional
+        Scoring and projection settings (defaults otherwise).
+    progress : Progress
+
+    Returns
+    -------
+    RingResult
+        With the store's data fingerprint, so later steps can tell whether it is stale.
+    """
+    from ringgraph.analysis.detect import get_detector
+
+    det = get_detector(detector, seed=seed) if isinstance(detector, str) else detector
+    if det.engine == "gds":
+        det.bind(store)
+    graph = project(store, projection, progress=progress)
+    return find_rings(graph, det, score_params, identifier_names(store),
+                      data_fingerprint=store.fingerprint(), progress=progress)
 
 
 def rings_table(result: RingResult, top: int = 10) -> pd.DataFrame:

@@ -34,8 +34,7 @@ def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
            threshold: float | None, out: Path | None, top: int) -> None:
     """Project the graph, detect communities, score and rank rings with reasons."""
     from ringgraph.analysis.detect import REGISTRY
-    from ringgraph.analysis.pipeline import find_rings, identifier_names
-    from ringgraph.analysis.project import project
+    from ringgraph.analysis.pipeline import detect_rings
     from ringgraph.analysis.score import ScoreParams
 
     if list_detectors:
@@ -49,14 +48,10 @@ def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
     prog = progress()
     # GDS writes ring ids back to the Complaint nodes, so that engine opens for writing.
     with open_store(db, read_only=engine != "gds", kind=kind) as store:
-        graph = project(store, progress=prog)
-        if graph.n == 0:
+        if not store.counts().get("Complaint", 0):
             raise UserError(f"{store_label(store)}: the store holds no complaints; "
                             "run `ringgraph ingest` first")
-        if engine == "gds":
-            det.bind(store)
-        result = find_rings(graph, det, sp, identifier_names(store),
-                            data_fingerprint=store.fingerprint(), progress=prog)
+        result = detect_rings(store, det, score_params=sp, progress=prog)
         written = det.write_rings(store, result) if engine == "gds" else None
     paths = result.write(out or work_dir(db, kind) / "results")
     print_rings(result, top)
