@@ -400,6 +400,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("ringgraph: interrupted", err=True)
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        from ringgraph.store.base import StoreError
+
+        if isinstance(exc, StoreError):  # a store failing mid-command (server lost, panic)
+            click.echo(f"ringgraph: error: {str(exc).splitlines()[0]}", err=True)
+            return 1
         if os.environ.get("RINGGRAPH_DEBUG"):
             raise
         click.echo(f"ringgraph: internal error: {type(exc).__name__}: "

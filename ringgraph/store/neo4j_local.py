@@ -74,6 +74,11 @@ def local_password() -> str:
     return os.environ.get("NEO4J_PASSWORD") or LOCAL_DEV_PASSWORD
 
 
+def local_uri() -> str:
+    """Bolt URI of the local development server (``ringgraph neo4j start``)."""
+    return f"bolt://127.0.0.1:{int(os.environ.get('RINGGRAPH_NEO4J_PORT', DEFAULT_PORT))}"
+
+
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -178,18 +183,34 @@ class LocalNeo4j:
         return None
 
     def answers(self, timeout: float = 2.0) -> bool:
-        """Whether Bolt on the port accepts a login with this password."""
-        from neo4j import GraphDatabase
-        from neo4j.exceptions import Neo4jError, DriverError
+        """Whether the database answers a query (``RETURN 1``) over Bolt with this password."""
+        return self.problem(timeout) is None
 
+    def problem(self, timeout: float = 2.0) -> str | None:
+        """Why the database does not answer ``RETURN 1`` (one line), or ``None`` if it does.
+
+        A query, not only a login: a database that panicked (heap too small) still accepts
+        logins while every query fails.
+        """
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
+        from ringgraph.store.neo4j_connect import quiet_driver_logs
+
+        quiet_driver_logs()
         try:
             with GraphDatabase.driver(self.uri, auth=("neo4j", self.password),
                                       connection_timeout=timeout,
-                                      max_connection_lifetime=30) as drv:
-                drv.verify_connectivity()
-            return True
-        except (Neo4jError, DriverError, OSError):
-            return False
+                                      connection_acquisition_timeout=timeout,
+                                      max_transaction_retry_time=0) as drv:
+                drv.execute_query("RETURN 1", database_="neo4j")
+            return None
+        except AuthError:
+            return "it does not accept the login; check NEO4J_PASSWORD"
+        except (Neo4jError, DriverError, OSError) as exc:
+            from ringgraph.store.neo4j_errors import message
+
+            return f"a query fails: {type(exc).__name__}: {message(exc)}"
 
     def status(self) -> dict:
         """``running``, ``pid``, ``uri``, ``home``, ``answers`` (never the password)."""
@@ -203,8 +224,10 @@ class LocalNeo4j:
         uri = f"bolt://127.0.0.1:{port}"
         if pid:
             self.port = port
+        problem = self.problem() if pid else "not running"
         return {"running": pid is not None, "pid": pid, "uri": uri, "home": str(self.home),
-                "gds": state.get("gds", self.gds), "answers": bool(pid) and self.answers()}
+                "gds": state.get("gds", self.gds), "answers": problem is None,
+                "problem": problem}
 
     # -- lifecycle ----------------------------------------------------------------
     def _write_conf(self) -> None:

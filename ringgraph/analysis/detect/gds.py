@@ -24,17 +24,20 @@ import numpy as np
 
 from ringgraph.analysis.detect.base import BaseDetector
 from ringgraph.analysis.project import ComplaintGraph
+from ringgraph.core import model as m
 from ringgraph.store.base import StoreError
 
 ALGORITHMS = ("leiden", "louvain", "wcc")
 _BATCH = 50_000
 
 GDS_VERSION = "RETURN gds.version() AS v"
-CLEAR_COMMUNITY = ("MATCH (c:Complaint) WHERE c.ringgraphCommunity IS NOT NULL "
-                   "CALL { WITH c REMOVE c.ringgraphCommunity } IN TRANSACTIONS OF 10000 ROWS")
-PROJECT = ("UNWIND $edges AS e MATCH (a:Complaint {key: e[0]}) MATCH (b:Complaint {key: e[1]}) "
-           "WITH gds.graph.project($name, a, b, {relationshipProperties: {weight: e[2]}}, "
-           "{undirectedRelationshipTypes: ['*']}) AS g "
+# `{C}` is the store's namespaced Complaint label (Neo4jStore.label): only ringgraph's own
+# complaints of that namespace are projected and written, never another application's.
+CLEAR_COMMUNITY = ("MATCH (c:`{C}`) WHERE c.ringgraphCommunity IS NOT NULL "
+                   "CALL {{ WITH c REMOVE c.ringgraphCommunity }} IN TRANSACTIONS OF 10000 ROWS")
+PROJECT = ("UNWIND $edges AS e MATCH (a:`{C}` {{key: e[0]}}) MATCH (b:`{C}` {{key: e[1]}}) "
+           "WITH gds.graph.project($name, a, b, {{relationshipProperties: {{weight: e[2]}}}}, "
+           "{{undirectedRelationshipTypes: ['*']}}) AS g "
            "RETURN g.nodeCount, g.relationshipCount")
 RUN = {
     "leiden": ("CALL gds.leiden.write($name, {writeProperty: 'ringgraphCommunity', "
@@ -46,13 +49,17 @@ RUN = {
     "wcc": ("CALL gds.wcc.write($name, {writeProperty: 'ringgraphCommunity', concurrency: 1}) "
             "YIELD componentCount RETURN componentCount"),
 }
-READ_COMMUNITY = ("UNWIND $keys AS k MATCH (c:Complaint {key: k}) "
+READ_COMMUNITY = ("UNWIND $keys AS k MATCH (c:`{C}` {{key: k}}) "
                   "RETURN c.key, c.ringgraphCommunity")
 DROP = "CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName"
-CLEAR_RINGS = ("MATCH (c:Complaint) WHERE c.ringId IS NOT NULL "
-               "CALL { WITH c REMOVE c.ringId, c.ringScore } IN TRANSACTIONS OF 10000 ROWS")
-WRITE_RINGS = ("UNWIND $rows AS r MATCH (c:Complaint {key: r[0]}) "
+CLEAR_RINGS = ("MATCH (c:`{C}`) WHERE c.ringId IS NOT NULL "
+               "CALL {{ WITH c REMOVE c.ringId, c.ringScore }} IN TRANSACTIONS OF 10000 ROWS")
+WRITE_RINGS = ("UNWIND $rows AS r MATCH (c:`{C}` {{key: r[0]}}) "
                "SET c.ringId = r[1], c.ringScore = r[2]")
+
+
+def _q(store, template: str) -> str:
+    return template.format(C=store.label(m.COMPLAINT))
 
 
 def _auto(store, query: str, **params) -> list[list]:
@@ -124,12 +131,12 @@ class GdsDetector(BaseDetector):
         self.gds_version_ = check_gds(store)
         keys = graph.complaints["complaint_id"].astype(str).tolist()
         name = f"ringgraph-{uuid.uuid4().hex[:12]}"
-        _auto(store, CLEAR_COMMUNITY)
+        _auto(store, _q(store, CLEAR_COMMUNITY))
         found: dict[int, int] = {}  # complaint index -> GDS community number
         if len(graph.src):
             edges = [[keys[s], keys[d], float(w)] for s, d, w in
                      zip(graph.src.tolist(), graph.dst.tolist(), graph.weight.tolist())]
-            _auto(store, PROJECT, edges=edges, name=name)
+            _auto(store, _q(store, PROJECT), edges=edges, name=name)
             try:
                 _auto(store, RUN[self.algorithm], name=name, seed=int(self.seed),
                       resolution=float(self.resolution))
@@ -137,7 +144,7 @@ class GdsDetector(BaseDetector):
                 _auto(store, DROP, name=name)
             index = {k: i for i, k in enumerate(keys)}
             for start in range(0, len(keys), _BATCH):
-                for key, community in _auto(store, READ_COMMUNITY,
+                for key, community in _auto(store, _q(store, READ_COMMUNITY),
                                             keys=keys[start:start + _BATCH]):
                     if community is not None:
                         found[index[key]] = int(community)
@@ -155,9 +162,10 @@ def write_rings(store, result) -> int:
 
     Returns the number of complaints labelled.
     """
-    _auto(store, CLEAR_RINGS)
+    _auto(store, _q(store, CLEAR_RINGS))
     rows = [[cid, r.ring_id, float(r.score)] for r in result.rings for cid in r.complaint_ids]
     for start in range(0, len(rows), _BATCH):
         chunk = rows[start:start + _BATCH]
-        store._execute_write(lambda tx, chunk=chunk: tx.run(WRITE_RINGS, rows=chunk).consume())
+        store._execute_write(lambda tx, chunk=chunk: tx.run(_q(store, WRITE_RINGS),
+                                                             rows=chunk).consume())
     return len(rows)
