@@ -68,6 +68,9 @@ def classify(exc: BaseException, conn: Connection, connected: bool = False) -> S
     if isinstance(exc, Neo4jError) and (_MEMORY.search(code) or _MEMORY.search(text)):
         return StoreError(f"Neo4j at {where} ran out of memory or the database panicked "
                           f"({code or type(exc).__name__}): {HEAP_HINT}")
+    if "Constraint" in code or "constraint" in text.lower():
+        return StoreError(f"Neo4j at {where}: a uniqueness constraint failed: "
+                          f"{_constraint(text)}")
     if isinstance(exc, DatabaseError) or "DatabaseUnavailable" in code:
         return StoreError(f"Neo4j at {where} failed inside the database ({code}: {text}); "
                           f"a database panic usually means too little heap: {HEAP_HINT}")
@@ -82,7 +85,4 @@ def classify(exc: BaseException, conn: Connection, connected: bool = False) -> S
     if isinstance(exc, ClientError) and "DatabaseNotFound" in code:
         return StoreError(f"Neo4j at {safe_uri(conn.uri)} has no database "
                           f"{conn.database!r}: check NEO4J_DATABASE")
-    if "Constraint" in code or "constraint" in text.lower():
-        return StoreError(f"Neo4j at {where}: a uniqueness constraint failed: "
-                          f"{_constraint(text)}")
     return StoreError(f"Neo4j at {where}: {type(exc).__name__}: {text}")
