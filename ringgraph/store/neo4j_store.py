@@ -419,9 +419,12 @@ def _plain(frame: pd.DataFrame, columns) -> pd.DataFrame:
 
 
 def _rows(frame: pd.DataFrame, columns) -> list[list]:
+    """Row lists for ``UNWIND``; every missing value is ``None`` (Cypher null), never NaN:
+    pandas turns ``None`` in a text column into NaN, which Neo4j would store as a float."""
     if not len(frame):
         return []
-    return frame[list(columns)].to_numpy(dtype=object).tolist()
+    sub = frame[list(columns)].astype(object)
+    return sub.where(sub.notna(), None).to_numpy(dtype=object).tolist()
 
 
 def _typed_frame(con, rows: list[list], columns, sql: str, params=None) -> pd.DataFrame:
