@@ -118,6 +118,10 @@ def test_read_back_frames_equal_duckdb(loaded, scenario):
         pd.testing.assert_series_equal(neo.node_property(m.COMPLAINT, "province"),
                                        duck.node_property(m.COMPLAINT, "province"))
         assert neo.read_only and len(neo.table("runs")) == 1
+        # Missing times are null in the database itself (Cypher IS NULL), as in DuckDB.
+        nulls = neo._read(f"MATCH (:`{neo.conn.namespace}`)-[e]->() WHERE e.at IS NULL "
+                          "RETURN count(e)")[0][0]
+        assert nulls == duck.edges()["at"].isna().sum() > 0
         with pytest.raises(StoreError, match="read-only"):
             neo.record_run("{}")
 
@@ -325,6 +329,56 @@ def test_server_killed_mid_load_then_rerun_duplicates_and_loses_nothing(neo4j, s
         killer.thread.join()
         assert killer.rows >= 4000
         _assert_same_as_reference(s, db)
+
+
+def test_server_lost_mid_ingest_is_exit_1_one_line_without_retry_chatter(
+        neo4j, scenario, env, monkeypatch, capsys):
+    """The CLI, default retry budget: the server is killed while relationships load."""
+    import time
+
+    _local_or_skip(neo4j)
+    root, scen, _ = scenario
+    killer = _KillDuringRelationships(neo4j, after_rows=1000)
+    monkeypatch.setattr("ringgraph.cli._progress", lambda: killer)
+    monkeypatch.delenv("RINGGRAPH_DEBUG", raising=False)
+    started = time.monotonic()
+    try:
+        code = main(["ingest", str(scen), "--store", "neo4j", "--db", str(root / "k" / "k.db")])
+        waited = time.monotonic() - started
+    finally:
+        killer.thread.join()
+        neo4j.local.start(timeout=240)
+    out, err = capsys.readouterr()
+    line = one_line(err)
+    assert code == 1 and line.startswith("ringgraph: error: lost the connection to Neo4j at")
+    assert neo4j.connection.uri in line and "run the same command again" in line
+    assert neo4j.connection.password not in out + err and "retried" not in out + err
+    assert waited < 45, waited  # retries capped (RINGGRAPH_NEO4J_RETRY_SECONDS, 15 s)
+
+
+def test_status_asks_the_database_not_only_the_process(neo4j_server, monkeypatch, capsys):
+    """A server process that exists but does not answer (frozen with SIGSTOP) is not
+    'running' for `ringgraph neo4j status`."""
+    import os
+    import signal
+    import time
+
+    if neo4j_server.local is None:
+        pytest.skip("NEO4J_URI points at a server these tests did not start")
+    srv = neo4j_server.local
+    monkeypatch.setenv("NEO4J_PASSWORD", srv.password)
+    pid = srv.pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        assert main(["neo4j", "status", "--home", str(srv.home)]) == 1
+        waited = time.monotonic() - started
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    line = one_line(capsys.readouterr().err)
+    assert "does not answer a query" in line and srv.password not in line
+    assert waited < 30, waited
+    assert main(["neo4j", "status", "--home", str(srv.home)]) == 0
 
 
 # --------------------------------------------------------------------- connection errors

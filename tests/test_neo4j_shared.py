@@ -239,3 +239,25 @@ def test_http_uri_is_one_clear_line(monkeypatch, capsys, tmp_path):
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "aiohttp" not in err
     assert "HTTP address" in err and "bolt://" in err
+
+
+def test_panic_and_out_of_memory_point_at_the_heap():
+    """Server errors as the driver raises them (real exception objects, hydrated from the
+    codes Neo4j 5 sends) become one line naming memory and RINGGRAPH_NEO4J_HEAP."""
+    from neo4j.exceptions import Neo4jError
+
+    from ringgraph.store.neo4j_errors import classify
+
+    conn = Connection("bolt://127.0.0.1:7687", "neo4j", "pw-secret-1", "neo4j")
+    for code, text in [
+            ("Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+             "The allocation of an extra 2.0 MiB would use more than the limit 100.0 MiB."),
+            ("Neo.TransientError.General.OutOfMemoryError", "There is not enough memory"),
+            ("Neo.DatabaseError.Transaction.TransactionCommitFailed",
+             "Could not apply the transaction to the store after written to log.\nDatabase "
+             "panic: the database has encountered a critical error"),
+            ("Neo.TransientError.General.DatabaseUnavailable",
+             "Database 'neo4j' is unavailable.")]:
+        msg = str(classify(Neo4jError._hydrate_neo4j(code=code, message=text), conn, True))
+        assert len(msg.splitlines()) == 1 and "RINGGRAPH_NEO4J_HEAP" in msg, msg
+        assert "bolt://127.0.0.1:7687" in msg and "pw-secret-1" not in msg
