@@ -193,7 +193,8 @@ def _gappy_frames():
 
 
 NULLS_NEO4J = """
-CALL { MATCH (n:`{ns}`) WHERE NOT n:`_Meta` RETURN count(CASE WHEN n.at IS NULL THEN 1 END) AS node_at,
+CALL { MATCH (n:`{ns}`) WHERE NOT n:`_Meta`
+       RETURN count(CASE WHEN n.at IS NULL THEN 1 END) AS node_at,
        count(CASE WHEN n.name IS NULL THEN 1 END) AS node_name,
        count(CASE WHEN n.source IS NULL THEN 1 END) AS node_source }
 CALL { MATCH (:`{ns}`)-[e]->(:`{ns}`) RETURN count(CASE WHEN e.at IS NULL THEN 1 END) AS edge_at,

@@ -38,10 +38,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ringgraph.store.neo4j_process import ENTRY_POINT
+from ringgraph.store.neo4j_process import alive as _alive
+from ringgraph.store.neo4j_process import is_our_server as _is_our_server
+from ringgraph.store.neo4j_process import port_busy as _port_busy
+from ringgraph.store.neo4j_process import wait_gone as _wait_gone
+
 NEO4J_VERSION = "5.26.24"
 LOCAL_DEV_PASSWORD = "ringgraph-local-dev"
 DEFAULT_PORT = 7687
-ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 PID_FILE = "ringgraph-neo4j.pid"
 STATE_FILE = "ringgraph-neo4j.json"
 
@@ -381,50 +386,3 @@ class LocalNeo4j:
         while _port_busy(self.port) and time.monotonic() < deadline:
             time.sleep(0.2)
         return True
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child (we started it in this process) counts as gone.
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(") ")[-1][:1] != "Z"
-    except OSError:
-        return True
-
-
-def _wait_gone(pid: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
-        time.sleep(0.1)
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
-
-
-def _is_our_server(pid: int, home: Path) -> bool:
-    """Whether ``pid`` is a Neo4j server of ``home`` (not a recycled pid)."""
-    if not _alive(pid):
-        return False
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return (ENTRY_POINT.encode() in cmdline
-            and f"--home-dir={home}".encode() in cmdline)
-
-
-def _port_busy(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0

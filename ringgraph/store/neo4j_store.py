@@ -4,7 +4,8 @@ Graph
     One node per ``(label, key)`` with the model label, the namespace marker and the
     namespace's key label (``:Person:RingGraph:RingGraph_Person``, see
     :mod:`ringgraph.store.neo4j_cypher`: other applications' nodes in the same database are
-    never read nor touched) and properties ``key, name, props, source, row, at`` (``props`` is the JSON text of the graph frame, kept verbatim so both
+    never read nor touched) and properties ``key, name, props, source, row, at`` (``props``
+    is the JSON text of the graph frame, kept verbatim so both
     stores read back identical frames). One relationship per ``(type, start, end, eid)``
     with ``eid, props, source, row, at``. A uniqueness constraint on ``key`` per key label
     (which also indexes it) and an index on ``name`` are created before anything loads. A
@@ -44,7 +45,6 @@ from __future__ import annotations
 from typing import Callable
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from ringgraph.core import model as m
@@ -56,50 +56,16 @@ from ringgraph.store.neo4j_connect import (Connection, connection_from_env, open
                                            retry_seconds)
 from ringgraph.store.neo4j_cypher import cypher_for
 from ringgraph.store.neo4j_errors import classify
+from ringgraph.store.neo4j_frames import (EDGE_SQL, NODE_SQL, PROPERTY_SQL, TABLE_COLUMNS,
+                                          TABLE_SQL, typed_frame)
+from ringgraph.store.neo4j_frames import plain as _plain
+from ringgraph.store.neo4j_frames import rows as _rows
 
 __all__ = ["Connection", "Neo4jStore", "connection_from_env"]
 
 DEFAULT_BATCH = 10_000
 READ_FETCH = 20_000
 _SPEC = {(s.src, s.rel, s.dst): s for s in m.RELATIONSHIPS}
-
-# DuckDB casts and orders that make read-back frames equal to the DuckDB store's.
-_NODE_SQL = ('SELECT CAST(label AS VARCHAR) AS label, CAST(key AS VARCHAR) AS key, '
-             'CAST(name AS VARCHAR) AS name, CAST(props AS VARCHAR) AS props, '
-             'CAST(source AS VARCHAR) AS source, CAST("row" AS BIGINT) AS "row", '
-             'CAST("at" AS VARCHAR) AS "at" FROM incoming ORDER BY label, key')
-_EDGE_SQL = ('SELECT CAST(rel AS VARCHAR) AS rel, CAST(src_label AS VARCHAR) AS src_label, '
-             'CAST(src_key AS VARCHAR) AS src_key, CAST(dst_label AS VARCHAR) AS dst_label, '
-             'CAST(dst_key AS VARCHAR) AS dst_key, CAST(eid AS VARCHAR) AS eid, '
-             'CAST(props AS VARCHAR) AS props, CAST(source AS VARCHAR) AS source, '
-             'CAST("row" AS BIGINT) AS "row", CAST("at" AS VARCHAR) AS "at" FROM incoming '
-             'ORDER BY rel, src_label, src_key, dst_label, dst_key, eid')
-_PROPERTY_SQL = ("SELECT key, json_extract_string(props, '$.' || ?) AS v FROM incoming "
-                 "ORDER BY key")
-_TABLE_SQL = {
-    "quarantine": ('SELECT CAST(source AS VARCHAR) AS source, CAST("row" AS BIGINT) AS "row", '
-                   'CAST(reason AS VARCHAR) AS reason, CAST(field AS VARCHAR) AS field, '
-                   'CAST(message AS VARCHAR) AS message, CAST(raw AS VARCHAR) AS raw '
-                   'FROM incoming ORDER BY source, "row"'),
-    "field_issues": ('SELECT CAST(source AS VARCHAR) AS source, CAST("row" AS BIGINT) AS "row", '
-                     'CAST(field AS VARCHAR) AS field, CAST(reason AS VARCHAR) AS reason, '
-                     'CAST(message AS VARCHAR) AS message FROM incoming '
-                     'ORDER BY source, "row", field'),
-    "duplicates": ('SELECT CAST(source AS VARCHAR) AS source, CAST("row" AS BIGINT) AS "row", '
-                   'CAST(record_id AS VARCHAR) AS record_id, '
-                   'CAST(kept_source AS VARCHAR) AS kept_source, '
-                   'CAST(kept_row AS BIGINT) AS kept_row FROM incoming ORDER BY source, "row"'),
-    "records": ('SELECT CAST(kind AS VARCHAR) AS kind, CAST(record_id AS VARCHAR) AS record_id, '
-                'CAST(content_hash AS VARCHAR) AS content_hash, '
-                'CAST(source AS VARCHAR) AS source, CAST("row" AS BIGINT) AS "row" '
-                'FROM incoming ORDER BY kind, record_id'),
-    "runs": ('SELECT CAST(run AS INTEGER) AS run, CAST(report AS VARCHAR) AS report '
-             'FROM incoming ORDER BY run'),
-}
-_TABLE_COLUMNS = {"quarantine": QUARANTINE_COLUMNS, "field_issues": FIELD_ISSUE_COLUMNS,
-                  "duplicates": DUPLICATE_COLUMNS, "records": RECORD_COLUMNS,
-                  "runs": ("run", "report")}
-_INT_COLUMNS = {"row", "kept_row", "run"}
 
 
 class Neo4jStore(GraphStore):
@@ -279,7 +245,8 @@ class Neo4jStore(GraphStore):
                                   ("field_issues", field_issues, FIELD_ISSUE_COLUMNS),
                                   ("duplicates", duplicates, DUPLICATE_COLUMNS),
                                   ("records", records, RECORD_COLUMNS)):
-            self._write_batches(self.cypher.bookkeeping_merge[name], _rows(_plain(frame, cols), cols))
+            self._write_batches(self.cypher.bookkeeping_merge[name],
+                                _rows(_plain(frame, cols), cols))
 
     def record_run(self, report_json: str) -> None:
         self._run_write(self.cypher.run_write, report=report_json)
@@ -315,19 +282,19 @@ class Neo4jStore(GraphStore):
     def nodes(self, label: str | None = None) -> pd.DataFrame:
         c = self.cypher
         query = c.all_nodes_read if label is None else c.node_read[m.check_label(label)]
-        return self._frame(self._read(query), m.NODE_COLUMNS, _NODE_SQL)
+        return self._frame(self._read(query), m.NODE_COLUMNS, NODE_SQL)
 
     def edges(self, rels: tuple[str, ...] | None = None) -> pd.DataFrame:
         wanted = set(m.REL_TYPES if rels is None else (m.check_rel(r) for r in rels))
         # One round trip: the union of the constant per-triple queries asked for.
         query = " UNION ALL ".join(self.cypher.rel_read[spec] for spec in m.RELATIONSHIPS
                                    if spec.rel in wanted)
-        return self._frame(self._read(query), m.EDGE_COLUMNS, _EDGE_SQL)
+        return self._frame(self._read(query), m.EDGE_COLUMNS, EDGE_SQL)
 
     def node_property(self, label: str, prop: str) -> pd.Series:
         rows = self._read(self.cypher.node_read[m.check_label(label)])
         # The DuckDB store's own expression, so both stores read JSON values alike.
-        df = self._frame(rows, m.NODE_COLUMNS, _PROPERTY_SQL, [prop])
+        df = self._frame(rows, m.NODE_COLUMNS, PROPERTY_SQL, [prop])
         return pd.Series(df["v"].to_numpy(), index=df["key"].to_numpy(), name=prop)
 
     def counts(self) -> dict[str, int]:
@@ -369,26 +336,26 @@ class Neo4jStore(GraphStore):
             by_label.setdefault(lab, []).append(k)
         for lab, ks in by_label.items():
             node_rows += self._read(self.cypher.node_read_keys[lab], keys=ks)
-        nodes = self._frame(node_rows, m.NODE_COLUMNS, _NODE_SQL)
+        nodes = self._frame(node_rows, m.NODE_COLUMNS, NODE_SQL)
         if not found:
             cols = list(m.EDGE_COLUMNS)
             return nodes, pd.DataFrame(columns=cols).sort_values(cols[:6]).reset_index(drop=True)
-        return nodes, self._frame(list(found.values()), m.EDGE_COLUMNS, _EDGE_SQL)
+        return nodes, self._frame(list(found.values()), m.EDGE_COLUMNS, EDGE_SQL)
 
     def lookup(self, value: str) -> pd.DataFrame:
-        return self._frame(self._read(self.cypher.lookup, v=value), m.NODE_COLUMNS, _NODE_SQL)
+        return self._frame(self._read(self.cypher.lookup, v=value), m.NODE_COLUMNS, NODE_SQL)
 
     def table(self, name: str) -> pd.DataFrame:
-        if name not in _TABLE_SQL:
-            raise ValueError(f"unknown table {name!r}; expected one of {sorted(_TABLE_SQL)}")
-        return self._frame(self._read(self.cypher.bookkeeping_read[name]), _TABLE_COLUMNS[name],
-                           _TABLE_SQL[name])
+        if name not in TABLE_SQL:
+            raise ValueError(f"unknown table {name!r}; expected one of {sorted(TABLE_SQL)}")
+        return self._frame(self._read(self.cypher.bookkeeping_read[name]), TABLE_COLUMNS[name],
+                           TABLE_SQL[name])
 
     def _frame(self, rows: list[list], columns, sql: str, params=None) -> pd.DataFrame:
         """Rows → the frame the DuckDB store would return (its casts, dtypes and order)."""
         if self._duck is None:
             self._duck = duckdb.connect(":memory:")
-        return _typed_frame(self._duck, rows, columns, sql, params)
+        return typed_frame(self._duck, rows, columns, sql, params)
 
     def close(self) -> None:
         if getattr(self, "driver", None) is not None:
@@ -397,47 +364,3 @@ class Neo4jStore(GraphStore):
         if getattr(self, "_duck", None) is not None:
             self._duck.close()
             self._duck = None
-
-
-# -- helpers -----------------------------------------------------------------------------
-def _plain(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """``columns`` of ``frame`` as object columns of str/int/None (what Bolt can carry)."""
-    out = frame.reindex(columns=list(columns))
-    data = {}
-    for c in out.columns:
-        col = out[c]
-        if c in _INT_COLUMNS:
-            num = pd.to_numeric(col, errors="coerce")
-            data[c] = np.array([None if pd.isna(v) else int(v) for v in num], dtype=object)
-        else:
-            arr = col.astype(object).to_numpy()
-            mask = pd.isna(col).to_numpy()
-            arr = arr.copy()
-            arr[mask] = None
-            data[c] = np.array([v if v is None else str(v) for v in arr], dtype=object)
-    return pd.DataFrame(data, index=out.index, columns=list(columns))
-
-
-def _rows(frame: pd.DataFrame, columns) -> list[list]:
-    """Row lists for ``UNWIND``; every missing value is ``None`` (Cypher null), never NaN:
-    pandas turns ``None`` in a text column into NaN, which Neo4j would store as a float."""
-    if not len(frame):
-        return []
-    sub = frame[list(columns)].astype(object)
-    return sub.where(sub.notna(), None).to_numpy(dtype=object).tolist()
-
-
-def _typed_frame(con, rows: list[list], columns, sql: str, params=None) -> pd.DataFrame:
-    """Rows → the frame the DuckDB store would return (its casts, dtypes and order)."""
-    cols = list(columns)
-    data = {}
-    for i, c in enumerate(cols):
-        values = [r[i] for r in rows]
-        data[c] = (pd.array(values, dtype="Int64") if c in _INT_COLUMNS
-                   else pd.array(values, dtype=object))
-    frame = pd.DataFrame(data, columns=cols)
-    con.register("incoming", frame)
-    try:
-        return con.execute(sql, params).df() if params else con.execute(sql).df()
-    finally:
-        con.unregister("incoming")
