@@ -36,15 +36,17 @@ from ringgraph.store import DuckDBStore  # noqa: E402
 from ringgraph.store.neo4j_store import (Connection, Neo4jStore, _plain,  # noqa: E402
                                          connection_from_env)
 
-# One row per transaction: what a loader without batching does.
-NAIVE_NODE = {label: f"MERGE (n:`{m.check_label(label)}` {{key: $key}}) ON CREATE SET "
-                     "n.name = $name, n.props = $props, n.source = $source, n.row = $row, "
-                     "n.at = $at" for label in m.NODE_LABELS}
-NAIVE_REL = {s: f"MATCH (a:`{m.check_label(s.src)}` {{key: $src}}) "
-                f"MATCH (b:`{m.check_label(s.dst)}` {{key: $dst}}) "
-                f"MERGE (a)-[e:`{m.check_rel(s.rel)}` {{eid: $eid}}]->(b) ON CREATE SET "
-                "e.props = $props, e.source = $source, e.row = $row, e.at = $at"
-             for s in m.RELATIONSHIPS}
+# One row per transaction: what a loader without batching does (in the store's namespace).
+def _naive(cy):
+    node = {label: f"MERGE (n:`{cy.key(label)}` {{key: $key}}) ON CREATE SET "
+                   f"n:`{label}`:`{cy.ns}`, n.name = $name, n.props = $props, "
+                   "n.source = $source, n.row = $row, n.at = $at" for label in m.NODE_LABELS}
+    rel = {s: f"MATCH (a:`{cy.key(s.src)}` {{key: $src}}) "
+              f"MATCH (b:`{cy.key(s.dst)}` {{key: $dst}}) "
+              f"MERGE (a)-[e:`{m.check_rel(s.rel)}` {{eid: $eid}}]->(b) ON CREATE SET "
+              "e.props = $props, e.source = $source, e.row = $row, e.at = $at"
+           for s in m.RELATIONSHIPS}
+    return node, rel
 SPEC = {(s.src, s.rel, s.dst): s for s in m.RELATIONSHIPS}
 
 
@@ -98,6 +100,7 @@ def naive_load(store: Neo4jStore, nodes, edges, sample: int, seed: int) -> dict:
     nds = _plain(nodes[idx.isin(list(ends))], m.NODE_COLUMNS)
     timed, rest = nds.iloc[:sample], nds.iloc[sample:]
     rels = _plain(rels, m.EDGE_COLUMNS)
+    NAIVE_NODE, NAIVE_REL = _naive(store.cypher)
     with store.driver.session(database=store.conn.database) as s:
         t = time.perf_counter()
         for r in timed.itertuples(index=False):

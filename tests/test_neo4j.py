@@ -29,10 +29,19 @@ ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.datetime(2026, 1, 1)
 TABLES = ("quarantine", "field_issues", "duplicates", "records")
 
-DUP_RELS = ("MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, r.eid AS eid, count(*) AS c "
-            "WHERE c > 1 RETURN count(*)")
-DUP_NODES = ("MATCH (n) WHERE NOT n:`_Meta` WITH labels(n) AS l, n.key AS k, count(*) AS c "
-             "WHERE c > 1 AND k IS NOT NULL RETURN count(*)")
+
+
+def dup_rels(store) -> int:
+    """Relationships of the store's namespace that exist twice."""
+    return store._read(f"MATCH (a:`{store.conn.namespace}`)-[r]->(b) WITH a, b, type(r) AS t, "
+                       "r.eid AS eid, count(*) AS c WHERE c > 1 RETURN count(*)")[0][0]
+
+
+def dup_nodes(store) -> int:
+    """Nodes of the store's namespace whose labels and key exist twice."""
+    return store._read(f"MATCH (n:`{store.conn.namespace}`) WHERE NOT n:`_Meta` "
+                       "WITH labels(n) AS l, n.key AS k, count(*) AS c "
+                       "WHERE c > 1 AND k IS NOT NULL RETURN count(*)")[0][0]
 
 
 def one_line(err: str) -> str:
@@ -109,6 +118,10 @@ def test_read_back_frames_equal_duckdb(loaded, scenario):
         pd.testing.assert_series_equal(neo.node_property(m.COMPLAINT, "province"),
                                        duck.node_property(m.COMPLAINT, "province"))
         assert neo.read_only and len(neo.table("runs")) == 1
+        # Missing times are null in the database itself (Cypher IS NULL), as in DuckDB.
+        nulls = neo._read(f"MATCH (:`{neo.conn.namespace}`)-[e]->() WHERE e.at IS NULL "
+                          "RETURN count(e)")[0][0]
+        assert nulls == duck.edges()["at"].isna().sum() > 0
         with pytest.raises(StoreError, match="read-only"):
             neo.record_run("{}")
 
@@ -151,7 +164,7 @@ def test_gds_engine_wcc_matches_python_and_leiden_writes_ring_ids(loaded, scenar
     rings = pd.read_csv(root / "leiden-gds" / "rings.csv", dtype=str)
     assert rings["ring_id"].nunique() >= 3
     with loaded.store(read_only=True) as s:
-        got = dict(s._read("MATCH (c:Complaint) WHERE c.ringId IS NOT NULL "
+        got = dict(s._read(f"MATCH (c:`{s.label(m.COMPLAINT)}`) WHERE c.ringId IS NOT NULL "
                            "RETURN c.key, c.ringId"))
     want = dict(zip(rings["complaint_id"], rings["ring_id"]))
     assert {k: got.get(k) for k in want} == want
@@ -243,7 +256,7 @@ def test_injection_looking_values_are_stored_verbatim(neo4j, tmp_path):
         assert s.table("runs")["report"].tolist() == ["'}) DETACH DELETE n //"]
         # The graph is intact: a second write adds nothing and removes nothing.
         assert s.write(nodes, edges) == type(stats)(0, 0)
-        assert s._read(DUP_RELS)[0][0] == 0 and s._read(DUP_NODES)[0][0] == 0
+        assert dup_rels(s) == 0 and dup_nodes(s) == 0
         # Labels and types never come from input.
         with pytest.raises(ValueError):
             s.nodes("Person`) DETACH DELETE n //")
@@ -290,7 +303,7 @@ def _assert_same_as_reference(store, ref_db) -> None:
         pd.testing.assert_frame_equal(store.edges(), duck.edges())
         for t in TABLES:
             pd.testing.assert_frame_equal(store.table(t), duck.table(t))
-    assert store._read(DUP_RELS)[0][0] == 0 and store._read(DUP_NODES)[0][0] == 0
+    assert dup_rels(store) == 0 and dup_nodes(store) == 0
 
 
 def _local_or_skip(server):
@@ -329,6 +342,56 @@ def test_server_killed_mid_load_then_rerun_duplicates_and_loses_nothing(neo4j, s
         killer.thread.join()
         assert killer.rows >= 4000
         _assert_same_as_reference(s, db)
+
+
+def test_server_lost_mid_ingest_is_exit_1_one_line_without_retry_chatter(
+        neo4j, scenario, env, monkeypatch, capsys):
+    """The CLI, default retry budget: the server is killed while relationships load."""
+    import time
+
+    _local_or_skip(neo4j)
+    root, scen, _ = scenario
+    killer = _KillDuringRelationships(neo4j, after_rows=1000)
+    monkeypatch.setattr("ringgraph.cli.ingest.progress", lambda: killer)
+    monkeypatch.delenv("RINGGRAPH_DEBUG", raising=False)
+    started = time.monotonic()
+    try:
+        code = main(["ingest", str(scen), "--store", "neo4j", "--db", str(root / "k" / "k.db")])
+        waited = time.monotonic() - started
+    finally:
+        killer.thread.join()
+        neo4j.local.start(timeout=240)
+    out, err = capsys.readouterr()
+    line = one_line(err)
+    assert code == 1 and line.startswith("ringgraph: error: lost the connection to Neo4j at")
+    assert neo4j.connection.uri in line and "run the same command again" in line
+    assert neo4j.connection.password not in out + err and "retried" not in out + err
+    assert waited < 45, waited  # retries capped (RINGGRAPH_NEO4J_RETRY_SECONDS, 15 s)
+
+
+def test_status_asks_the_database_not_only_the_process(neo4j_server, monkeypatch, capsys):
+    """A server process that exists but does not answer (frozen with SIGSTOP) is not
+    'running' for `ringgraph neo4j status`."""
+    import os
+    import signal
+    import time
+
+    if neo4j_server.local is None:
+        pytest.skip("NEO4J_URI points at a server these tests did not start")
+    srv = neo4j_server.local
+    monkeypatch.setenv("NEO4J_PASSWORD", srv.password)
+    pid = srv.pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        assert main(["neo4j", "status", "--home", str(srv.home)]) == 1
+        waited = time.monotonic() - started
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    line = one_line(capsys.readouterr().err)
+    assert "does not answer a query" in line and srv.password not in line
+    assert waited < 30, waited
+    assert main(["neo4j", "status", "--home", str(srv.home)]) == 0
 
 
 # --------------------------------------------------------------------- connection errors
@@ -374,13 +437,14 @@ def test_unreachable_server_is_one_line_naming_the_uri(monkeypatch, capsys, tmp_
 
 def test_missing_store_and_other_schema(neo4j, env, capsys, tmp_path):
     with neo4j.store() as s:
-        s._run_write("MATCH (n:`_Meta` {key: 'schema_version'}) DELETE n")
+        s._run_write(f"MATCH (n:`{s.cypher.key('_Meta')}` {{key: 'schema_version'}}) DELETE n")
     with pytest.raises(StoreError, match="ringgraph ingest --store neo4j"):
         neo4j.store(read_only=True)
     assert main(["detect", "--store", "neo4j", "--db", str(tmp_path / "x.db")]) == 1
     assert "ringgraph ingest --store neo4j" in one_line(capsys.readouterr().err)
     with neo4j.store() as s:  # opening for writing creates the store
-        s._run_write("MATCH (n:`_Meta` {key: 'schema_version'}) SET n.value = '999'")
+        s._run_write(f"MATCH (n:`{s.cypher.key('_Meta')}` {{key: 'schema_version'}}) "
+                     "SET n.value = '999'")
     with pytest.raises(StoreError, match="schema 999"):
         neo4j.store(read_only=True)
 

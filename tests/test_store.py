@@ -175,3 +175,60 @@ def test_duckdb_missing_store_and_foreign_file(tmp_path):
     con.close()
     with pytest.raises(StoreError, match="schema"):
         DuckDBStore(tmp_path / "other.duckdb")
+
+
+# ------------------------------------------------------------ same values in both stores
+def _gappy_frames():
+    """Frames as pandas hands them over: missing values as None, NaN, NaT and pd.NA."""
+    nodes, edges = _frames()
+    nodes = nodes.astype(object)
+    nodes.loc[0, "at"], nodes.loc[1, "at"], nodes.loc[2, "at"] = float("nan"), pd.NaT, pd.NA
+    nodes.loc[3, "name"], nodes.loc[4, "source"] = float("nan"), None
+    edges = edges.astype(object)
+    edges.loc[0, "at"], edges.loc[1, "at"], edges.loc[2, "eid"] = pd.NaT, float("nan"), ""
+    edges.loc[3, "source"] = float("nan")
+    # And as a pandas 3 text column: None becomes NaN on construction.
+    edges["at"] = pd.array(list(edges["at"].where(edges["at"].notna(), None)), dtype="str")
+    return nodes, edges
+
+
+NULLS_NEO4J = """
+CALL { MATCH (n:`{ns}`) WHERE NOT n:`_Meta`
+       RETURN count(CASE WHEN n.at IS NULL THEN 1 END) AS node_at,
+       count(CASE WHEN n.name IS NULL THEN 1 END) AS node_name,
+       count(CASE WHEN n.source IS NULL THEN 1 END) AS node_source }
+CALL { MATCH (:`{ns}`)-[e]->(:`{ns}`) RETURN count(CASE WHEN e.at IS NULL THEN 1 END) AS edge_at,
+       count(CASE WHEN e.source IS NULL THEN 1 END) AS edge_source }
+RETURN node_at, node_name, node_source, edge_at, edge_source
+"""
+NULLS_DUCKDB = """
+SELECT (SELECT count(*) FILTER (WHERE "at" IS NULL) FROM nodes),
+       (SELECT count(*) FILTER (WHERE name IS NULL) FROM nodes),
+       (SELECT count(*) FILTER (WHERE source IS NULL) FROM nodes),
+       (SELECT count(*) FILTER (WHERE "at" IS NULL) FROM edges),
+       (SELECT count(*) FILTER (WHERE source IS NULL) FROM edges)
+"""
+NAN_NEO4J = ("MATCH (n:`{ns}`) OPTIONAL MATCH (n)-[e]->() "
+             "WITH [x IN [n.at, n.name, n.source, n.row, e.at, e.source, e.row] "
+             "WHERE x <> x OR toString(x) IN ['NaN', 'nan', 'NaT', '<NA>', 'None']] AS bad "
+             "RETURN sum(size(bad))")
+
+
+def test_same_values_in_both_stores_missing_is_null(neo4j, tmp_path):
+    """Property values, not only counts: the same frames give the same values read back and
+    the same NULLs inside each database (Cypher ``IS NULL`` as SQL ``IS NULL``), no NaN."""
+    nodes, edges = _gappy_frames()
+    with neo4j.store() as neo, DuckDBStore(tmp_path / "d.duckdb") as duck:
+        neo.write(nodes, edges)
+        duck.write(nodes, edges)
+        for a, b in ((neo.nodes(), duck.nodes()), (neo.edges(), duck.edges())):
+            pd.testing.assert_frame_equal(a.astype(object).where(a.notna(), None),
+                                          b.astype(object).where(b.notna(), None))
+        ns = neo.conn.namespace
+        in_neo = neo._read(NULLS_NEO4J.replace("{ns}", ns))[0]
+        in_duck = list(duck.con.execute(NULLS_DUCKDB).fetchall()[0])
+        assert in_neo == in_duck and in_duck == [5, 1, 1, 4, 1]
+        assert neo._read(NAN_NEO4J.replace("{ns}", ns))[0][0] == 0
+        for label in (m.COMPLAINT, m.PHONE):
+            a, b = neo.node_property(label, "kind"), duck.node_property(label, "kind")
+            assert a.where(a.notna(), None).to_dict() == b.where(b.notna(), None).to_dict()

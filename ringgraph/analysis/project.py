@@ -287,7 +287,8 @@ def build_graph(complaints: pd.DataFrame, incidence: pd.DataFrame,
     inc = inc.dropna(subset=["complaint"]).astype({"complaint": np.int64})
     degree = inc.groupby(["ident_type", "ident"])["complaint"].transform("nunique")
     inc = inc.assign(degree=degree.astype(np.int64))
-    cap = inc["ident_type"].map(params.max_degree).fillna(np.inf)
+    # astype: with no incidence rows map() keeps the str dtype, which cannot compare to ints.
+    cap = inc["ident_type"].map(params.max_degree).astype(np.float64).fillna(np.inf)
     too_common = inc["degree"] > cap
     cut = (inc[too_common].groupby(["ident_type", "ident"]).size().rename("degree")
            .reset_index())
@@ -296,7 +297,7 @@ def build_graph(complaints: pd.DataFrame, incidence: pd.DataFrame,
     codes, uniq = pd.factorize(pd.MultiIndex.from_frame(kept[["ident_type", "ident"]]),
                                sort=True)
     a = pd.DataFrame({"g": codes, "c": kept["complaint"].to_numpy(),
-                      "w": (kept["ident_type"].map(params.trust).fillna(1.0)
+                      "w": (kept["ident_type"].map(params.trust).astype(np.float64).fillna(1.0)
                             / (kept["degree"] - 1)).to_numpy()})
     pairs = a.merge(a[["g", "c"]], on="g", suffixes=("", "2"))
     pairs = pairs[pairs["c"] < pairs["c2"]]

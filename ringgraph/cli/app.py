@@ -109,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         exc.show()
         return 1
-    except RingGraphError as exc:
-        click.echo(f"ringgraph: error: {exc}", err=True)
+    except RingGraphError as exc:  # bad input, a store failing mid-command (server lost …)
+        click.echo(f"ringgraph: error: {str(exc).splitlines()[0] if str(exc) else ''}",
+                   err=True)
         return exc.exit_code
     except click.UsageError as exc:
         msg = exc.format_message().splitlines()[0]

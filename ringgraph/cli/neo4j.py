@@ -76,11 +76,14 @@ def status(home: Path | None, as_json: bool) -> None:
         click.echo(json.dumps(st, sort_keys=True))
         if not st["running"]:
             raise UserError("Neo4j is not running")
+        if not st["answers"]:
+            raise UserError(f"Neo4j runs but does not answer a query: {st['problem']}")
         return
     if not st["running"]:
         raise UserError(f"Neo4j is not running (home {st['home']})")
     if not st["answers"]:
         raise UserError(f"Neo4j runs (pid {st['pid']}) but Bolt on {st['uri']} does not "
-                        "accept the login; check NEO4J_PASSWORD")
+                        f"answer a query: {st['problem']}")
     click.echo(f"Neo4j running (pid {st['pid']}) on {st['uri']}, home {st['home']}"
                f"{', GDS loaded' if st['gds'] else ''}")
+

@@ -39,10 +39,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from ringgraph.core.errors import RingGraphError
 
+from ringgraph.store.neo4j_process import ENTRY_POINT
+from ringgraph.store.neo4j_process import alive as _alive
+from ringgraph.store.neo4j_process import is_our_server as _is_our_server
+from ringgraph.store.neo4j_process import port_busy as _port_busy
+from ringgraph.store.neo4j_process import wait_gone as _wait_gone
+
 NEO4J_VERSION = "5.26.24"
 LOCAL_DEV_PASSWORD = "ringgraph-local-dev"
 DEFAULT_PORT = 7687
-ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 PID_FILE = "ringgraph-neo4j.pid"
 STATE_FILE = "ringgraph-neo4j.json"
 
@@ -73,6 +78,11 @@ def server_dir() -> Path:
 def local_password() -> str:
     """``NEO4J_PASSWORD`` or the local-development default (loopback servers only)."""
     return os.environ.get("NEO4J_PASSWORD") or LOCAL_DEV_PASSWORD
+
+
+def local_uri() -> str:
+    """Bolt URI of the local development server (``ringgraph neo4j start``)."""
+    return f"bolt://127.0.0.1:{int(os.environ.get('RINGGRAPH_NEO4J_PORT', DEFAULT_PORT))}"
 
 
 def free_port() -> int:
@@ -179,18 +189,34 @@ class LocalNeo4j:
         return None
 
     def answers(self, timeout: float = 2.0) -> bool:
-        """Whether Bolt on the port accepts a login with this password."""
-        from neo4j import GraphDatabase
-        from neo4j.exceptions import Neo4jError, DriverError
+        """Whether the database answers a query (``RETURN 1``) over Bolt with this password."""
+        return self.problem(timeout) is None
 
+    def problem(self, timeout: float = 2.0) -> str | None:
+        """Why the database does not answer ``RETURN 1`` (one line), or ``None`` if it does.
+
+        A query, not only a login: a database that panicked (heap too small) still accepts
+        logins while every query fails.
+        """
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
+        from ringgraph.store.neo4j_connect import quiet_driver_logs
+
+        quiet_driver_logs()
         try:
             with GraphDatabase.driver(self.uri, auth=("neo4j", self.password),
                                       connection_timeout=timeout,
-                                      max_connection_lifetime=30) as drv:
-                drv.verify_connectivity()
-            return True
-        except (Neo4jError, DriverError, OSError):
-            return False
+                                      connection_acquisition_timeout=timeout,
+                                      max_transaction_retry_time=0) as drv:
+                drv.execute_query("RETURN 1", database_="neo4j")
+            return None
+        except AuthError:
+            return "it does not accept the login; check NEO4J_PASSWORD"
+        except (Neo4jError, DriverError, OSError) as exc:
+            from ringgraph.store.neo4j_errors import message
+
+            return f"a query fails: {type(exc).__name__}: {message(exc)}"
 
     def status(self) -> dict:
         """``running``, ``pid``, ``uri``, ``home``, ``answers`` (never the password)."""
@@ -204,8 +230,10 @@ class LocalNeo4j:
         uri = f"bolt://127.0.0.1:{port}"
         if pid:
             self.port = port
+        problem = self.problem() if pid else "not running"
         return {"running": pid is not None, "pid": pid, "uri": uri, "home": str(self.home),
-                "gds": state.get("gds", self.gds), "answers": bool(pid) and self.answers()}
+                "gds": state.get("gds", self.gds), "answers": problem is None,
+                "problem": problem}
 
     # -- lifecycle ----------------------------------------------------------------
     def _write_conf(self) -> None:
@@ -359,50 +387,3 @@ class LocalNeo4j:
         while _port_busy(self.port) and time.monotonic() < deadline:
             time.sleep(0.2)
         return True
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child (we started it in this process) counts as gone.
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(") ")[-1][:1] != "Z"
-    except OSError:
-        return True
-
-
-def _wait_gone(pid: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
-        time.sleep(0.1)
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
-
-
-def _is_our_server(pid: int, home: Path) -> bool:
-    """Whether ``pid`` is a Neo4j server of ``home`` (not a recycled pid)."""
-    if not _alive(pid):
-        return False
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return (ENTRY_POINT.encode() in cmdline
-            and f"--home-dir={home}".encode() in cmdline)
-
-
-def _port_busy(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0

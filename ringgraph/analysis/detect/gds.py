@@ -25,6 +25,7 @@ import numpy as np
 
 from ringgraph.analysis.detect.base import BaseDetector, register
 from ringgraph.analysis.project import ComplaintGraph
+from ringgraph.core import model as m
 from ringgraph.store.base import StoreError
 
 ALGORITHMS = ("leiden", "louvain", "wcc")
@@ -45,10 +46,16 @@ STREAM = {
             "YIELD nodeId, componentId RETURN nodeId, componentId"),
 }
 DROP = "CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName"
-CLEAR_RINGS = ("MATCH (c:Complaint) WHERE c.ringId IS NOT NULL "
-               "CALL { WITH c REMOVE c.ringId, c.ringScore } IN TRANSACTIONS OF 10000 ROWS")
-WRITE_RINGS = ("UNWIND $rows AS r MATCH (c:Complaint {key: r[0]}) "
+# `{C}` is the store's namespaced Complaint label (Neo4jStore.label): only ringgraph's own
+# complaints of that namespace are written, never another application's.
+CLEAR_RINGS = ("MATCH (c:`{C}`) WHERE c.ringId IS NOT NULL "
+               "CALL {{ WITH c REMOVE c.ringId, c.ringScore }} IN TRANSACTIONS OF 10000 ROWS")
+WRITE_RINGS = ("UNWIND $rows AS r MATCH (c:`{C}` {{key: r[0]}}) "
                "SET c.ringId = r[1], c.ringScore = r[2]")
+
+
+def _q(store, template: str) -> str:
+    return template.format(C=store.label(m.COMPLAINT))
 
 
 def _auto(store, query: str, **params) -> list[list]:
@@ -128,12 +135,13 @@ class GdsDetector(BaseDetector):
     def write_rings(self, store, result) -> int:
         """Write ranked ring ids and scores to the ``Complaint`` nodes (old ones cleared);
         returns the number of complaints labelled."""
-        _auto(store, CLEAR_RINGS)
+        _auto(store, _q(store, CLEAR_RINGS))
         rows = [[cid, r.ring_id, float(r.score)] for r in result.rings
                 for cid in r.complaint_ids]
+        write = _q(store, WRITE_RINGS)
         for start in range(0, len(rows), _BATCH):
             chunk = rows[start:start + _BATCH]
-            store._execute_write(lambda tx, chunk=chunk: tx.run(WRITE_RINGS, rows=chunk).consume())
+            store._execute_write(lambda tx, chunk=chunk: tx.run(write, rows=chunk).consume())
         return len(rows)
 
 
