@@ -20,6 +20,8 @@ from pathlib import Path
 
 import click
 
+from ringgraph.core.errors import RingGraphError
+
 DB_ENV = "RINGGRAPH_DB"
 STORE_ENV = "RINGGRAPH_STORE"
 STORES = ("duckdb", "neo4j")
@@ -65,6 +67,22 @@ store_option = click.option(
     "--store", "store_kind", type=click.Choice(STORES), default=None,
     help=f"Graph store [default: ${STORE_ENV} or duckdb]; neo4j reads NEO4J_URI, NEO4J_USER, "
          "NEO4J_PASSWORD, NEO4J_DATABASE from the environment.")
+
+
+allow_incomplete_option = click.option(
+    "--allow-incomplete", is_flag=True,
+    help="Use the store even if its last ingest run never completed (results may miss "
+         "data).")
+
+
+def _require_complete(store, allow_incomplete: bool) -> None:
+    """Refuse (or, with --allow-incomplete, warn about) a store whose last ingest run
+    never completed."""
+    from ringgraph.store.base import require_complete
+
+    warning = require_complete(store, allow_incomplete)
+    if warning:
+        click.echo(f"ringgraph: warning: {warning}", err=True)
 
 
 def _load_result(rings_json: Path | None, db: str):
@@ -154,8 +172,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
         except ExportError as exc:
             raise UserError(str(exc)) from None
     report = report or Path(db).with_name(Path(db).stem + "_ingest_report.json")
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(rep.to_json() + "\n", encoding="utf-8")
+    rep.write(report)
     _print_ingest(rep, db, report)
     if rep.errors and rep.loaded == 0 and not any(f.duplicates for f in rep.files):
         raise UserError("nothing loaded: " + "; ".join(rep.errors))
@@ -221,8 +238,10 @@ def _print_ingest(rep, db: str, report: Path) -> None:
               help="Folder for rings.csv and rings.json [default: results/ next to the store].")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many rings to print.")
+@allow_incomplete_option
 def detect(db: str | None, store_kind: str | None, detector: str, list_detectors: bool, resolution: float | None,
-           seed: int, threshold: float | None, out: Path | None, top: int) -> None:
+           seed: int, threshold: float | None, out: Path | None, top: int,
+           allow_incomplete: bool = False) -> None:
     """Project the graph, detect communities, score and rank rings with reasons."""
     from ringgraph.analysis.detect import REGISTRY, get_detector
     from ringgraph.analysis.project import project
@@ -247,6 +266,7 @@ def detect(db: str | None, store_kind: str | None, detector: str, list_detectors
     db = db or _default_db()
     prog = _progress()
     with _open_store(db, read_only=True, kind=_store_kind(store_kind)) as store:
+        _require_complete(store, allow_incomplete)
         graph = project(store, progress=prog)
         if graph.n == 0:
             raise UserError(f"{db}: the store holds no complaints; run `ringgraph ingest` first")
@@ -282,8 +302,10 @@ def _print_rings(result, top: int) -> None:
               help="Smallest evidence score for a link.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write links.csv [default: next to rings.json].")
+@allow_incomplete_option
 def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
-         rings_json: Path | None, min_score: float, out: Path | None) -> None:
+         rings_json: Path | None, min_score: float, out: Path | None,
+         allow_incomplete: bool = False) -> None:
     """Ingest new exports and say which known ring each new complaint belongs to, and why
     (without re-running detection)."""
     from etl.ingest import ingest as run_ingest
@@ -300,6 +322,7 @@ def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
             raise UserError(f"{p}: no such file or folder")
     prog = _progress()
     with _open_store(db, kind=_store_kind(store_kind)) as store:
+        _require_complete(store, allow_incomplete)
         try:
             rep = run_ingest(list(paths), store, progress=prog)
         except ExportError as exc:
@@ -313,7 +336,9 @@ def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
     out = out or rings_json.with_name("links.csv")
     table = links.assign(shared_identifiers=links["shared_identifiers"].map(
         lambda ev: "; ".join(f"{e['type']}:{e['shown']}" for e in ev)))
-    table.to_csv(out, index=False, lineterminator="\n")
+    from ringgraph.core.atomic import write_text
+
+    write_text(out, table.to_csv(index=False, lineterminator="\n"))
     con = _console()
     for row in links[links["status"] == "linked"].head(20).itertuples():
         con.print(f"{row.complaint_id} → [bold]{row.ring_id}[/] (score {row.score:.2f}): "
@@ -387,6 +412,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except UserError as exc:
         exc.show()
+        return 1
+    except RingGraphError as exc:  # disk full, incomplete ingest, …: one line
+        click.echo(f"ringgraph: error: {exc}", err=True)
         return 1
     except click.UsageError as exc:
         msg = exc.format_message().splitlines()[0]

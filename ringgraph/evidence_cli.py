@@ -20,7 +20,7 @@ def add_commands(group: click.Group) -> None:
     :mod:`ringgraph.cli` once its shared options exist; importing this module alone
     imports nothing of the CLI, so there is no import cycle)."""
     from ringgraph.cli import (UserError, _default_db, _load_result, _open_store, _store_kind, db_option,
-                      store_option)
+                      store_option, allow_incomplete_option, _require_complete)
 
     @group.command()
     @click.option("--ring", "ring_id", required=True, metavar="ID",
@@ -39,8 +39,10 @@ def add_commands(group: click.Group) -> None:
                        "beside it as <out>.zip.")
     @click.option("--allow-stale", is_flag=True,
                   help="Export even if the store's data changed since detection.")
+    @allow_incomplete_option
     def export(ring_id: str, pii: str, db: str | None, store_kind: str | None,
-               rings_json: Path | None, out: Path, allow_stale: bool) -> None:
+               rings_json: Path | None, out: Path, allow_stale: bool,
+               allow_incomplete: bool = False) -> None:
         """Write the evidence pack of one ring: report (HTML, PDF), network, CSV tables,
         GraphML, i2 link table, plots, manifest and hashes; then zip it."""
         from ringgraph.evidence import EvidenceError, export_pack, make_redactor, verify_pack, zip_path_of
@@ -53,6 +55,7 @@ def add_commands(group: click.Group) -> None:
         result, rings_json = _load_result(rings_json, db)
         kind = _store_kind(store_kind)
         with _open_store(db, read_only=True, kind=kind) as store:
+            _require_complete(store, allow_incomplete)
             try:
                 folder = export_pack(store, result, ring_id, out, pii=pii, store_kind=kind,
                                      allow_stale=allow_stale)

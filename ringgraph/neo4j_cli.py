@@ -116,7 +116,8 @@ def with_engine_option(command: click.Command) -> click.Command:
 
 
 def _detect_gds(db=None, store_kind=None, detector="leiden", list_detectors=False,
-                resolution=None, seed=0, threshold=None, out=None, top=10, **other) -> None:
+                resolution=None, seed=0, threshold=None, out=None, top=10,
+                allow_incomplete=False, **other) -> None:
     from ringgraph import cli as c
     from ringgraph.analysis.detect.gds import ALGORITHMS, GdsDetector, write_rings
     from ringgraph.analysis.project import project
@@ -149,6 +150,7 @@ def _detect_gds(db=None, store_kind=None, detector="leiden", list_detectors=Fals
     prog = c._progress()
     # GDS writes community numbers and ring ids back, so the store opens for writing.
     with c._open_store(db, read_only=False, kind="neo4j") as store:
+        c._require_complete(store, allow_incomplete)
         try:
             graph = project(store, progress=prog)
             if graph.n == 0:

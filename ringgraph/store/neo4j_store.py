@@ -180,6 +180,7 @@ BOOKKEEPING_READ = {
 }
 RUN_WRITE = ("OPTIONAL MATCH (n:`_Run`) WITH coalesce(max(n.run), 0) + 1 AS next "
              "CREATE (:`_Run` {run: next, report: $report})")
+RUN_REPLACE = "MATCH (n:`_Run` {run: $run}) SET n.report = $report"
 DELETE_ALL = "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 # DuckDB casts and orders that make read-back frames equal to the DuckDB store's.
@@ -457,6 +458,9 @@ class Neo4jStore(GraphStore):
 
     def record_run(self, report_json: str) -> None:
         self._run_write(RUN_WRITE, report=report_json)
+
+    def replace_run(self, run: int, report_json: str) -> None:
+        self._run_write(RUN_REPLACE, run=int(run), report=report_json)
 
     def delete_all(self) -> None:
         """Delete every node and relationship of the database (constraints stay).
