@@ -10,7 +10,7 @@ See :mod:`ringgraph.evidence.pack` for the folder's contents and
 ``pseudonymised``).
 """
 
-from ringgraph.evidence.manifest import VerifyResult, verify_pack
+from ringgraph.evidence.verify import VerifyResult, verify_pack
 from ringgraph.evidence.pack import export_pack, zip_path_of
 from ringgraph.evidence.pii_modes import KEY_ENV, PII_MODES, EvidenceError, make_redactor
 
