@@ -95,7 +95,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a result is a normal file
+        default_mode(tmp)  # mkstemp makes 0600; a result is a normal file
         os.replace(tmp, target)
     except OSError as exc:
         _discard(tmp)
@@ -166,6 +166,13 @@ def write_many(files: dict[str | os.PathLike, bytes]) -> list[Path]:
     return [t for _, t in staged]
 
 
+def default_mode(path: str | os.PathLike) -> None:
+    """Give a file or folder made by :mod:`tempfile` (private, 0600/0700) the mode a plain
+    ``open``/``mkdir`` would have given it under the process umask."""
+    base = 0o777 if Path(path).is_dir() else 0o666
+    os.chmod(path, base & ~_UMASK)
+
+
 def _read_umask() -> int:
     # Read once at import: os.umask can only be read by setting it, which is not safe
     # to do while other threads create files.
@@ -192,5 +199,5 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-__all__ = ["atomic_write", "write_bytes", "write_text", "write_json", "write_many", "output_error",
+__all__ = ["atomic_write", "write_bytes", "write_text", "write_json", "write_many", "default_mode", "output_error",
            "describe_os_error"]

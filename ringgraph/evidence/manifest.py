@@ -29,6 +29,10 @@ FORMAT = "ringgraph-evidence-pack"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
+MANIFEST_DESCRIPTIONS = {
+    MANIFEST: "清单：工具、数据快照、检测参数、文件哈希 manifest",
+    SUMS: "文件哈希 file hashes (sha256sum -c)",
+}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: fixed for every entry
 _SUM_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
