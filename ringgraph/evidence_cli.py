@@ -68,22 +68,40 @@ def add_commands(group: click.Group) -> None:
             raise UserError(f"{zpath}: self-check failed: {check.first_problem}")
         click.echo(f"{ring_id}: evidence pack ({pii}) written to {folder}/ and {zpath} "
                    f"({check.checked} files)")
+        from ringgraph.evidence.pack import foreign_files
+
+        kept = foreign_files(folder)
+        if kept:
+            click.echo(f"left untouched in {folder}/ (not part of the pack, not zipped): "
+                       + ", ".join(kept))
         click.echo(f"pack fingerprint (SHA-256 of SHA256SUMS): {check.fingerprint}")
 
 
     @group.command()
     @click.argument("path", type=click.Path(path_type=Path))
-    def verify(path: Path) -> None:
-        """Re-check every hash of an evidence pack (case folder or zip); exit 1 on the first
-        mismatch."""
+    @click.option("--max-size", default="2G", show_default=True, metavar="SIZE",
+                  help="Refuse a pack whose listed files (declared or as read) exceed SIZE "
+                       "in total, e.g. 500M, 10G.")
+    def verify(path: Path, max_size: str) -> None:
+        """Re-check every hash of an evidence pack (case folder or zip), streaming; refuse
+        unlisted members, absolute or '..' paths, symbolic links and oversized members;
+        exit 1 on any problem, one line each."""
         from ringgraph.evidence import EvidenceError, verify_pack
+        from ringgraph.evidence.verify import parse_size
 
         try:
-            res = verify_pack(path)
+            limit = parse_size(max_size)
+        except ValueError as exc:
+            raise UserError(f"--max-size: {exc}") from None
+        try:
+            res = verify_pack(path, max_bytes=limit)
         except EvidenceError as exc:
             raise UserError(str(exc)) from None
         if not res.ok:
-            more = f" (and {len(res.problems) - 1} more)" if len(res.problems) > 1 else ""
+            for problem in res.problems[1:]:
+                click.echo(f"ringgraph: verify: {path}: {problem}", err=True)
+            more = (f" (and {len(res.problems) - 1} more, listed above)"
+                    if len(res.problems) > 1 else "")
             raise UserError(f"{path}: {res.first_problem}{more}")
         click.echo(f"OK: {path}: {res.checked} files match their SHA-256 "
                    f"(ring {res.ring_id or '?'}, PII {res.pii_mode or '?'}, generated "
