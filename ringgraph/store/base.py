@@ -206,23 +206,21 @@ def incomplete_run(store: GraphStore) -> IncompleteRun | None:
 
     Runs are appended one at a time (concurrent ingests are refused): the last run is
     complete when its start record was replaced by its report (or, in a store without
-    updates, a completion record with its ``run_id`` follows). Reports from before start
-    records existed carry no status and count as completed.
+    updates, its report follows it). A later completed run (re-running the ingest) makes
+    the store complete again. Reports from before start records existed carry no status
+    and count as completed.
     """
     runs = store.table("runs")
     if runs.empty:
         return None
     runs = runs.sort_values("run", kind="stable")
-    last_start, done = None, set()
+    pending = None  # the last start record not yet followed by a completed run
     for run, text in zip(runs["run"], runs["report"]):
         rec = _run_record(text)
-        if rec.get("status") == RUN_STARTED:
-            last_start = (int(run), rec)
-        elif rec.get("status") == RUN_COMPLETED and rec.get("run_id"):
-            done.add(rec["run_id"])
-    if last_start is None or last_start[1].get("run_id") in done:
+        pending = (int(run), rec) if rec.get("status") == RUN_STARTED else None
+    if pending is None:
         return None
-    run, rec = last_start
+    run, rec = pending
     return IncompleteRun(run, str(rec.get("run_id", "")), tuple(map(str, rec.get("paths", []))))
 
 
