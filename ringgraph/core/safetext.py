@@ -4,10 +4,10 @@ Two rules, one home:
 
 - :func:`xml_safe` — XML 1.0 forbids most C0 controls (NUL, BEL, ESC, …), lone surrogates
   and U+FFFE/U+FFFF, even as character references; a file holding one is refused by every
-  XML reader (Gephi, yEd, Cytoscape). Each such character becomes a visible ``⟨U+001B⟩``.
+  XML reader (Gephi, yEd, Cytoscape). Each such character becomes a visible ``〈U+001B〉``.
 - :func:`display_safe` — for what people read (reports): additionally control characters
   and the invisible characters that change how text reads (bidi overrides and isolates such
-  as U+202E, zero-width spaces, the byte-order mark) are shown as ``⟨U+202E⟩``, so a name
+  as U+202E, zero-width spaces, the byte-order mark) are shown as ``〈U+202E〉``, so a name
   reads as it is stored. Tables (CSV) keep the stored value.
 """
 
@@ -24,14 +24,14 @@ _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u20
 
 
 def _mark(mt: re.Match) -> str:
-    return f"⟨U+{ord(mt.group(0)):04X}⟩"
+    return f"〈U+{ord(mt.group(0)):04X}〉"
 
 
 def xml_safe(text: str) -> str:
-    """``text`` with every character XML 1.0 forbids shown as ``⟨U+XXXX⟩``.
+    """``text`` with every character XML 1.0 forbids shown as ``〈U+XXXX〉``.
 
     >>> xml_safe("dev\\x00ice\\x1b[31m\\ufffe")
-    'dev⟨U+0000⟩ice⟨U+001B⟩[31m⟨U+FFFE⟩'
+    'dev〈U+0000〉ice〈U+001B〉[31m〈U+FFFE〉'
     >>> xml_safe("张三\\t\\n")
     '张三\\t\\n'
     """
@@ -42,7 +42,7 @@ def display_safe(text: str) -> str:
     """``text`` with control and invisible direction-changing characters made visible.
 
     >>> display_safe("贾\\u202e凤\\x07")
-    '贾⟨U+202E⟩凤⟨U+0007⟩'
+    '贾〈U+202E〉凤〈U+0007〉'
     >>> display_safe("第一行\\n第二行")
     '第一行\\n第二行'
     """

@@ -24,7 +24,7 @@ def tool_version() -> str:
 def displayable(value):
     """``value`` (a :class:`Report` or any part of it) with every text passed through
     :func:`~ringgraph.core.safetext.display_safe`: HTML and PDF then show a bidi override
-    or a control character as ``⟨U+202E⟩`` instead of obeying it. Bytes (figures) and
+    or a control character as ``〈U+202E〉`` instead of obeying it. Bytes (figures) and
     numbers are kept."""
     if isinstance(value, str):
         return display_safe(value)
