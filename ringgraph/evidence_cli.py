@@ -68,12 +68,7 @@ def add_commands(group: click.Group) -> None:
             raise UserError(f"{zpath}: self-check failed: {check.first_problem}")
         click.echo(f"{ring_id}: evidence pack ({pii}) written to {folder}/ and {zpath} "
                    f"({check.checked} files)")
-        from ringgraph.evidence.pack import foreign_files
-
-        kept = foreign_files(folder)
-        if kept:
-            click.echo(f"left untouched in {folder}/ (not part of the pack, not zipped): "
-                       + ", ".join(kept))
+        _say_kept(folder)
         click.echo(f"pack fingerprint (SHA-256 of SHA256SUMS): {check.fingerprint}")
 
 
@@ -86,24 +81,41 @@ def add_commands(group: click.Group) -> None:
         """Re-check every hash of an evidence pack (case folder or zip), streaming; refuse
         unlisted members, absolute or '..' paths, symbolic links and oversized members;
         exit 1 on any problem, one line each."""
-        from ringgraph.evidence import EvidenceError, verify_pack
-        from ringgraph.evidence.verify import parse_size
-
-        try:
-            limit = parse_size(max_size)
-        except ValueError as exc:
-            raise UserError(f"--max-size: {exc}") from None
-        try:
-            res = verify_pack(path, max_bytes=limit)
-        except EvidenceError as exc:
-            raise UserError(str(exc)) from None
-        if not res.ok:
-            for problem in res.problems[1:]:
-                click.echo(f"ringgraph: verify: {path}: {problem}", err=True)
-            more = (f" (and {len(res.problems) - 1} more, listed above)"
-                    if len(res.problems) > 1 else "")
-            raise UserError(f"{path}: {res.first_problem}{more}")
+        res = _verify(path, max_size, UserError)
         click.echo(f"OK: {path}: {res.checked} files match their SHA-256 "
                    f"(ring {res.ring_id or '?'}, PII {res.pii_mode or '?'}, generated "
                    f"{res.generated_at or '?'})")
         click.echo(f"pack fingerprint (SHA-256 of SHA256SUMS): {res.fingerprint}")
+
+
+def _say_kept(folder: Path) -> None:
+    """Name the files of the case folder that are not the pack's (the analyst's own)."""
+    from ringgraph.evidence.pack import foreign_files
+
+    kept = foreign_files(folder)
+    if kept:
+        click.echo(f"left untouched in {folder}/ (not part of the pack, not zipped): "
+                   + ", ".join(kept))
+
+
+def _verify(path: Path, max_size: str, user_error: type[Exception]):
+    """Run :func:`verify_pack` for the CLI: every problem but the first on its own line,
+    then the first as the one-line error."""
+    from ringgraph.evidence import EvidenceError, verify_pack
+    from ringgraph.evidence.verify import parse_size
+
+    try:
+        limit = parse_size(max_size)
+    except ValueError as exc:
+        raise user_error(f"--max-size: {exc}") from None
+    try:
+        res = verify_pack(path, max_bytes=limit)
+    except EvidenceError as exc:
+        raise user_error(str(exc)) from None
+    if not res.ok:
+        for problem in res.problems[1:]:
+            click.echo(f"ringgraph: verify: {path}: {problem}", err=True)
+        more = (f" (and {len(res.problems) - 1} more, listed above)"
+                if len(res.problems) > 1 else "")
+        raise user_error(f"{path}: {res.first_problem}{more}")
+    return res
