@@ -9,6 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from ringgraph.core import model as m
+from ringgraph.core.safetext import display_safe
 from ringgraph.analysis.result import RingResult
 from ringgraph.case.extract import CaseData
 from ringgraph.evidence.pii_modes import PseudonymRedactor, Redactor
@@ -66,8 +67,18 @@ class PackContext:
         from ringgraph.evidence.figures import make_figures
         from ringgraph.evidence.report_model import fees_display
 
-        return make_figures(self.case.ring.ring_id, self.complaints,
-                            fees_display(self.case, self.red))
+        # Plots are read like the reports: control and bidi characters shown, not obeyed.
+        return make_figures(self.case.ring.ring_id, _displayed(self.complaints),
+                            _displayed(fees_display(self.case, self.red)))
+
+
+def _displayed(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :func:`~ringgraph.core.safetext.display_safe` applied to its text."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(display_safe)
+    return out
 
 
 def _shared_identifiers(d: Display, red: Redactor, ring) -> list[dict]:
