@@ -101,16 +101,17 @@ def _say_kept(folder: Path) -> None:
 def _verify(path: Path, max_size: str, user_error: type[Exception]):
     """Run :func:`verify_pack` for the CLI: every problem but the first on its own line,
     then the first as the one-line error."""
-    from ringgraph.evidence import EvidenceError, verify_pack
-    from ringgraph.evidence.verify import parse_size
+    from ringgraph.evidence.verify import parse_size, verify_pack
 
     try:
         limit = parse_size(max_size)
     except ValueError as exc:
         raise user_error(f"--max-size: {exc}") from None
+    if not path.exists():  # checked here so that verifying never imports the PII modes
+        raise user_error(f"{path}: no such folder or file")
     try:
         res = verify_pack(path, max_bytes=limit)
-    except EvidenceError as exc:
+    except ValueError as exc:  # EvidenceError: not a folder or a zip
         raise user_error(str(exc)) from None
     if not res.ok:
         for problem in res.problems[1:]:

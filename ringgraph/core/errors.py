@@ -1,25 +1,32 @@
-"""The error classes every layer shares: one base the CLI maps to a one-line message.
+"""The errors a user can act on, one base for all layers.
 
-A :class:`RingGraphError` is something the user can act on; its message is one line that
-names the file, row, field or run concerned, never personal data.
+Every layer raises a subclass of :class:`RingGraphError` for a problem the user can fix
+(bad input, an unreachable store, a missing key); the message names the file, row, field or
+option and is safe to print (no personal data, no credentials). The CLI maps the base class
+to exit code 1 in one place (:mod:`ringgraph.cli.app`); anything else is a bug (exit 3).
 """
 
 from __future__ import annotations
 
 
 class RingGraphError(Exception):
-    """Base of every error the user can fix; the CLI prints it as one line, exit 1."""
+    """A problem the user can fix; the message is one printable line."""
+
+    exit_code = 1
+
+
+class InputError(RingGraphError):
+    """An export, mapping or argument file that cannot be used as it is."""
 
 
 class OutputError(RingGraphError):
-    """A file could not be written (disk full, file too large, no permission, read-only
-    file system, …). The message names the cause and the path; nothing half-written is
-    left in its place."""
+    """A result file that cannot be written (disk full, permissions), naming the path."""
+
+
+class EvidenceError(RingGraphError, ValueError):
+    """A ring case or evidence pack that cannot be made or verified as asked."""
 
 
 class IncompleteIngestError(RingGraphError):
     """The store's last ingest run started but never completed (killed, crashed, disk
     full): results computed from it would silently miss data."""
-
-
-__all__ = ["RingGraphError", "OutputError", "IncompleteIngestError"]

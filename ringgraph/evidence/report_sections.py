@@ -309,6 +309,7 @@ def provenance_notes(x: ReportInputs) -> Section:
     """Section: Provenance."""
     case, red, complaints, provenance = x.case, x.red, x.complaints, x.provenance
     r, res = x.r, x.res
+    sc = res.scoring
     s = Section("provenance", "来源与核验", "Provenance and verification")
     sources = complaints.groupby("source")["complaint_id"].nunique().sort_index()
     s.blocks.append(Paragraph(

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import IO, Callable
 
 from ringgraph.evidence.manifest import FORMAT, MANIFEST, SUMS, _SUM_LINE, sha256_bytes
-from ringgraph.evidence.pii_modes import EvidenceError
 
 DEFAULT_MAX_BYTES = 2 * 1000 ** 3  # per pack; real packs are a few MB
 _CHUNK = 1 << 20
@@ -300,13 +299,13 @@ def verify_pack(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> VerifyR
     """
     p = Path(path)
     if not p.exists():
-        raise EvidenceError(f"{p}: no such folder or file")
+        raise _evidence_error(f"{p}: no such folder or file")
     res = VerifyResult(ok=False, path=str(p))
     if p.is_dir():
         _verify_members(_folder_members(p), res, max_bytes)
     else:
         if not zipfile.is_zipfile(p):
-            raise EvidenceError(f"{p}: not a folder or a zip file")
+            raise _evidence_error(f"{p}: not a folder or a zip file")
         try:
             z = zipfile.ZipFile(p)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -316,6 +315,13 @@ def verify_pack(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> VerifyR
             _verify_members(_zip_members(z), res, max_bytes)
     res.ok = not res.problems
     return res
+
+
+def _evidence_error(message: str) -> Exception:
+    # Imported only when raised: the PII modes pull in pandas, which verifying never needs.
+    from ringgraph.evidence.pii_modes import EvidenceError
+
+    return EvidenceError(message)
 
 
 def parse_size(text: str) -> int:
