@@ -8,7 +8,9 @@ GB of zeros from a few MB on disk:
 - ``honest.zip``: the member declares its true size;
 - ``liar.zip``: the same zip with the declared size rewritten to 1 kB (the central
   directory lies; only the decompressed stream knows the truth);
-- ``unlisted.zip``: the member is not listed in SHA256SUMS.
+- ``unlisted.zip``: the member is not listed in SHA256SUMS;
+- ``raised``: ``honest.zip`` with ``--max-size 10G``, so the 5 GiB are inflated and hashed
+  (streamed): the memory figure of a verify that reads everything.
 
 Then runs ``ringgraph verify`` on each in a child process and prints exit code, wall time
 and the child's peak RSS (``ru_maxrss``). Target: exit 1 in under 5 s, peak under 200 MB.
@@ -63,14 +65,14 @@ def liar(src: Path, path: Path, declared: int = 1000) -> Path:
     return path
 
 
-def run_verify(path: Path) -> tuple[int, float, float, str]:
+def run_verify(path: Path, *extra: str) -> tuple[int, float, float, str]:
     """``(exit code, wall seconds, peak RSS MB, last stderr line)`` of ``ringgraph verify``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     # Through main() as the console script does (``python -m ringgraph.cli`` trips the
     # CLI's import cycle that the CLI package restructuring removes).
     code = ("import sys; from ringgraph.cli import main; "
-            f"sys.exit(main(['verify', {str(path)!r}]))")
+            f"sys.exit(main(['verify', {str(path)!r}, *{list(extra)!r}]))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=600)
     wall = time.perf_counter() - t0
@@ -92,7 +94,8 @@ def main() -> None:
     honest = build(args.work / f"honest-{args.gb:g}g.zip", args.gb)
     cases = {"honest": honest,
              "liar": liar(honest, args.work / f"liar-{args.gb:g}g.zip"),
-             "unlisted": build(args.work / f"unlisted-{args.gb:g}g.zip", args.gb, listed=False)}
+             "unlisted": build(args.work / f"unlisted-{args.gb:g}g.zip", args.gb, listed=False),
+             "raised": honest}
     if not args.only:
         print(f"built in {time.perf_counter() - t0:.1f}s: " + ", ".join(
             f"{k} {p.stat().st_size / 1e6:.2f} MB" for k, p in cases.items()), flush=True)
@@ -105,7 +108,8 @@ def main() -> None:
                             str(args.work), "--only", name], check=True,
                            env=dict(os.environ))
             continue
-        code, wall, peak, last = run_verify(path)
+        code, wall, peak, last = run_verify(path, *(["--max-size", "10G"]
+                                                     if name == "raised" else []))
         print(f"{name}: {path.stat().st_size / 1e6:.2f} MB zip → {args.gb:g} GiB; exit {code}; "
               f"{wall:.2f} s; peak RSS {peak:.0f} MB; {last}", flush=True)
 

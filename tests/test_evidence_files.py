@@ -35,8 +35,12 @@ def test_re_export_keeps_the_analysts_files(scenario, capsys):
     # A file the earlier pack listed but the new one does not write: it goes (it was ours).
     (folder / "old_plot.png").write_bytes(b"old")
     sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
+    # A doctored list naming a file outside the folder never makes export remove it.
+    victim = folder.parent / "victim.txt"
+    victim.write_text("not the pack's", encoding="utf-8")
     (folder / "SHA256SUMS").write_text(
-        sums + f"{hashlib.sha256(b'old').hexdigest()}  old_plot.png\n", encoding="utf-8")
+        sums + f"{hashlib.sha256(b'old').hexdigest()}  old_plot.png\n"
+        + f"{hashlib.sha256(b'v').hexdigest()}  ../victim.txt\n", encoding="utf-8")
     code = main(["export", "--ring", scenario.ring.ring_id, "--db", str(scenario.db),
                  "--rings", str(scenario.dir / "results" / "rings.json"), "--out", str(folder)])
     out = capsys.readouterr().out
@@ -44,6 +48,7 @@ def test_re_export_keeps_the_analysts_files(scenario, capsys):
     assert (folder / "notes.md").read_text(encoding="utf-8") == "# 笔记\n与张警官通话\n"
     assert (folder / "interviews" / "w1.txt").read_text(encoding="utf-8") == "证人一笔录"
     assert not (folder / "old_plot.png").exists()
+    assert victim.read_text(encoding="utf-8") == "not the pack's"
     assert "left untouched" in out and "notes.md" in out and "interviews/" in out
     # The zip holds the pack only, and verifies; the folder reports the analyst's files.
     with zipfile.ZipFile(zip_path_of(folder)) as z:

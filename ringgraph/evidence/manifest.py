@@ -101,13 +101,17 @@ def write_manifest(folder: Path, manifest: dict, names: list[str] | None = None
 
 def listed_files(folder: Path) -> list[str] | None:
     """The files ``SHA256SUMS`` of a pack folder lists (the pack's own files, manifest
-    included, SHA256SUMS itself added), or ``None`` when there is no readable list."""
+    included, SHA256SUMS itself added; plain file names only), or ``None`` when there is no
+    readable list."""
     try:
         text = (folder / SUMS).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     names = [mt.group(2) for mt in map(_SUM_LINE.match, text.splitlines()) if mt]
-    return sorted(set(names) | {SUMS})
+    # Only plain names of files in the folder: a doctored list naming "../x" or "a/b" must
+    # never make a re-export replace or remove anything outside the pack's own files.
+    plain = {n for n in names if n not in ("", ".", "..") and "/" not in n and "\\" not in n}
+    return sorted(plain | {SUMS})
 
 
 def write_zip(folder: Path, zip_path: Path, names: list[str] | None = None) -> Path:

@@ -10,7 +10,7 @@ from ringgraph.evidence.writers import register
 NAME = "network.html"
 
 
-@register("network", order=50, files={NAME: "交互式关系网络（离线） interactive network, offline"})
+@register("network", order=5, files={NAME: "交互式关系网络（离线） interactive network, offline"})
 def write_network(ctx, folder: Path) -> list[str]:
     network_html(ctx.case, ctx.red, folder / NAME)
     return [NAME]
