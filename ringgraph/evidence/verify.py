@@ -7,7 +7,7 @@ from the zip. Before reading anything it refuses, one line each,
 
 - a member not listed in ``SHA256SUMS`` (never read),
 - an absolute path or one with ``..`` (reported as such, never as "missing"),
-- a symbolic link,
+- a symbolic link, a member outside the pack's folder, a name present twice,
 - a member whose declared size, or whose size as read, takes the pack over the size bound
   (default 2 GB per pack; ``max_bytes`` raises it).
 
@@ -98,9 +98,14 @@ def _zip_members(z: zipfile.ZipFile) -> list[_Member]:
             and i.filename.endswith("/" + SUMS)]
     top = tops[0] if len(tops) == 1 else (Counter(i.filename.split("/", 1)[0] for i in safe)
                                            .most_common(1) or [("", 0)])[0][0]
-    out = []
+    out, seen = [], set()
     for info in infos:
         name = info.filename
+        if name in seen:
+            # Which copy an unzip tool keeps differs between tools: refuse both readings.
+            out.append(_Member(name, refused="duplicate entry, refused"))
+            continue
+        seen.add(name)
         if _unsafe(name):
             out.append(_Member(name, refused="absolute or '..' path, refused (never extracted)"))
             continue
@@ -244,6 +249,9 @@ def _check_manifest(man: bytes | str | None, listed: dict[str, str], res: Verify
 def _verify_members(found: list[_Member], res: VerifyResult, max_bytes: int) -> None:
     members = {m.name: m for m in found if not m.refused or m.name in (SUMS, MANIFEST)}
     refusals = [m for m in found if m.refused and m.name not in (SUMS, MANIFEST)]
+    dup = {m.name.split("/", 1)[-1] for m in refusals if m.refused.startswith("duplicate")}
+    for name in dup & set(members):  # neither copy is hashed; the refusal is the report
+        members[name] = _Member(name, refused="duplicate entry, refused")
     sums = members.get(SUMS)
     if sums is None:
         res.problems.append(f"{SUMS}: missing")
