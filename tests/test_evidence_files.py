@@ -209,3 +209,19 @@ def test_control_and_bidi_characters(scenario, tmp_path):
     # The table keeps the stored value.
     row = _csv(folder / "complaints.csv").set_index("complaint_id").loc[victim]
     assert row["text"].startswith(BIDI) and row["channel"] == HOSTILE
+
+
+# ------------------------------------------------------------------- writers registry
+def test_every_pack_file_comes_from_one_registered_writer(packs):
+    from ringgraph.evidence.pack import FILES
+    from ringgraph.evidence.writers import writers
+
+    ws = writers()
+    assert {w.name for w in ws} == {"tables", "graphml", "ring.json", "figures", "network",
+                                    "html", "pdf"}
+    owners = [n for w in ws for n in w.files]
+    assert len(owners) == len(set(owners))  # one writer per file
+    assert [w.name for w in ws][-2:] == ["html", "pdf"]  # reports last: they list the files
+    described = {n for n, _ in FILES}
+    for folder in packs.values():
+        assert {p.name for p in folder.iterdir()} <= described
