@@ -204,11 +204,21 @@ class DuckDBStore(GraphStore):
                 raise OutputError(f"cannot write DuckDB store {self.path}: {cause}") from None
 
     def record_run(self, report_json: str) -> None:
-        self._run("INSERT INTO runs SELECT coalesce(max(run), 0) + 1, ? FROM runs",
-                  [report_json])
+        self._write_one("INSERT INTO runs SELECT coalesce(max(run), 0) + 1, ? FROM runs",
+                        [report_json])
 
     def replace_run(self, run: int, report_json: str) -> None:
-        self._run("UPDATE runs SET report = ? WHERE run = ?", [report_json, int(run)])
+        self._write_one("UPDATE runs SET report = ? WHERE run = ?", [report_json, int(run)])
+
+    def _write_one(self, sql: str, params: list) -> None:
+        """One auto-committed write; a full disk is an :class:`OutputError`."""
+        try:
+            self._run(sql, params)
+        except duckdb.Error as exc:
+            cause = _disk_cause(str(exc))
+            if cause:
+                raise OutputError(f"cannot write DuckDB store {self.path}: {cause}") from None
+            raise
 
     # -- reading -------------------------------------------------------------------
     def nodes(self, label: str | None = None) -> pd.DataFrame:
@@ -303,9 +313,16 @@ class DuckDBStore(GraphStore):
         return self._df(_TABLE_QUERIES[name])
 
     def close(self) -> None:
-        if getattr(self, "con", None) is not None:
-            self.con.close()
-            self.con = None
+        con, self.con = getattr(self, "con", None), None
+        if con is not None:
+            try:
+                con.close()  # checkpoints the write-ahead log into the file
+            except duckdb.Error as exc:
+                cause = _disk_cause(str(exc))
+                if cause:
+                    raise OutputError(f"cannot write DuckDB store {self.path}: "
+                                      f"{cause}") from None
+                raise
 
 
 
