@@ -225,3 +225,38 @@ def test_every_pack_file_comes_from_one_registered_writer(packs):
     described = {n for n, _ in FILES}
     for folder in packs.values():
         assert {p.name for p in folder.iterdir()} <= described
+
+
+def test_an_analysts_file_in_the_way_is_refused_not_overwritten(scenario):
+    folder = _export(scenario, "masked", "clash")
+    # The earlier pack did not list fees.png (as if it had none); the analyst made one.
+    sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
+    (folder / "SHA256SUMS").write_text(
+        "".join(l + "\n" for l in sums.splitlines() if not l.endswith(" fees.png")),
+        encoding="utf-8")
+    (folder / "fees.png").write_bytes(b"my own drawing")
+    before = _tree(folder)
+    with pytest.raises(EvidenceError, match="fees.png is not a file of the earlier pack"):
+        _export(scenario, "masked", "clash")
+    assert _tree(folder) == before
+    assert not [p for p in folder.parent.iterdir() if p.name.endswith(".partial")]
+
+
+def test_export_on_a_full_disk_leaves_the_earlier_pack_whole(scenario, tmp_path):
+    from test_atomic import _run_limited
+
+    folder = _export(scenario, "masked", "full-disk")
+    (folder / "notes.md").write_text("mine", encoding="utf-8")
+    before, zbefore = _tree(folder), zip_path_of(folder).read_bytes()
+    r = _run_limited(f"""
+        from ringgraph.cli import main
+        sys.exit(main(["export", "--ring", {scenario.ring.ring_id!r}, "--db",
+                       {str(scenario.db)!r}, "--rings",
+                       {str(scenario.dir / "results" / "rings.json")!r},
+                       "--out", {str(folder)!r}]))
+    """, 200_000, tmp_path)
+    last = [l for l in r.stderr.splitlines() if l.strip()][-1]
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert last.startswith("ringgraph: error: cannot write ") and "(EFBIG)" in last, last
+    assert _tree(folder) == before and zip_path_of(folder).read_bytes() == zbefore
+    assert not [p for p in folder.parent.iterdir() if p.name.endswith(".partial")]
