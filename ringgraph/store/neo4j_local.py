@@ -38,6 +38,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ringgraph.core.atomic import write_text
+
 NEO4J_VERSION = "5.26.24"
 LOCAL_DEV_PASSWORD = "ringgraph-local-dev"
 DEFAULT_PORT = 7687
@@ -228,7 +230,7 @@ class LocalNeo4j:
         ]
         if self.gds:
             lines.append("dbms.security.procedures.unrestricted=gds.*")
-        (conf / "neo4j.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_text(conf / "neo4j.conf", "\n".join(lines) + "\n")
 
     def _link_plugins(self, classpath: list[str]) -> None:
         plugins = self.home / "plugins"
@@ -283,8 +285,8 @@ class LocalNeo4j:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=console,
                                     stderr=subprocess.STDOUT, env=env, cwd=self.home,
                                     start_new_session=True)
-        self.pid_file.write_text(f"{proc.pid}\n")
-        (self.home / STATE_FILE).write_text(json.dumps(
+        write_text(self.pid_file, f"{proc.pid}\n")
+        write_text(self.home / STATE_FILE, json.dumps(
             {"pid": proc.pid, "port": self.port, "gds": self.gds, "neo4j": NEO4J_VERSION}))
         try:
             self._wait_for_bolt(proc, timeout, first_start)
