@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ringgraph.core.atomic import output_error, write_text
 from ringgraph.core.model import ORG
 from ringgraph.core.progress import SILENT, Progress
-from ringgraph.store.base import GraphStore
+from ringgraph.store.base import RUN_COMPLETED, GraphStore
 
 from etl import schema
 from etl.frames import complaint_frames, transfer_frames
@@ -80,6 +82,16 @@ class IngestReport:
                        "duplicates": sum(f.duplicates for f in self.files),
                        "quarantined": sum(f.quarantined for f in self.files)}
         return json.dumps(d, ensure_ascii=False, sort_keys=True, indent=2)
+
+    def write(self, path: str | Path) -> Path:
+        """Save the report (JSON) atomically; a full disk or missing permission raises
+        :class:`~ringgraph.core.errors.OutputError` naming the cause and the path."""
+        p = Path(path)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise output_error(exc, p) from None
+        return write_text(p, self.to_json() + "\n")
 
 
 def discover(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -251,6 +263,10 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
     as_of = as_of or _default_as_of()
     report = IngestReport(store=getattr(store, "path", store.name), as_of=as_of.isoformat())
     files = discover(paths)
+    # Started before anything is written, completed after everything: a run killed in
+    # between leaves a start without completion, which detect/link/export refuse.
+    run_id = uuid.uuid4().hex[:12]
+    store.start_run(run_id, [str(p) for p in paths])
     by_source: dict[str, FileReport] = {}
     q_reasons: Counter = Counter()
     issue_reasons: Counter = Counter()
@@ -285,7 +301,9 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
         if fr.loaded + fr.duplicates + fr.quarantined != fr.records:
             raise AssertionError(f"{fr.source}: {fr.records} records but {fr.loaded} loaded, "
                                  f"{fr.duplicates} duplicates, {fr.quarantined} quarantined")
-    store.record_run(report.to_json())
+    done = json.loads(report.to_json())
+    done.update(status=RUN_COMPLETED, run_id=run_id)
+    store.finish_run(run_id, json.dumps(done, ensure_ascii=False, sort_keys=True, indent=2))
     return report
 
 

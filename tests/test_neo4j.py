@@ -134,6 +134,11 @@ def test_reingest_changes_nothing(loaded, scenario, env, capsys):
     assert "(+0 nodes, +0 relationships)" in capsys.readouterr().out
     with loaded.store(read_only=True) as s:
         assert s.fingerprint() == before and len(s.table("runs")) == 2
+        # Each run's start record was replaced by its completed report (RUN_REPLACE).
+        from ringgraph.store.base import require_complete
+
+        assert require_complete(s) is None
+        assert all('"status": "completed"' in r for r in s.table("runs")["report"])
 
 
 def _gds_or_skip(server):

@@ -107,10 +107,21 @@ class RingResult:
         return cls.from_dict(json.loads(text))
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write ``rings.csv`` (flagged complaints) and ``rings.json`` (everything)."""
+        """Write ``rings.csv`` (flagged complaints) and ``rings.json`` (everything).
+
+        Both files are replaced together or not at all: a full disk or a missing permission
+        raises :class:`~ringgraph.core.errors.OutputError` and leaves the previous pair
+        whole (never a truncated ``rings.csv`` beside an older ``rings.json``).
+        """
+        from ringgraph.core.atomic import output_error, write_many
+
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise output_error(exc, out) from None
         csv_path, json_path = out / "rings.csv", out / "rings.json"
-        self.labels().to_csv(csv_path, index=False, float_format="%.4f", lineterminator="\n")
-        json_path.write_text(self.to_json() + "\n", encoding="utf-8")
+        table = self.labels().to_csv(index=False, float_format="%.4f", lineterminator="\n")
+        write_many({csv_path: table.encode("utf-8"),
+                    json_path: (self.to_json() + "\n").encode("utf-8")})
         return {"rings_csv": csv_path, "rings_json": json_path}

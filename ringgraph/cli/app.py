@@ -93,6 +93,22 @@ store_option = click.option(
          "NEO4J_PASSWORD, NEO4J_DATABASE from the environment.")
 
 
+allow_incomplete_option = click.option(
+    "--allow-incomplete", is_flag=True,
+    help="Use the store even if its last ingest run never completed (results may miss "
+         "data).")
+
+
+def require_complete(store, allow_incomplete: bool) -> None:
+    """Refuse (or, with --allow-incomplete, warn about) a store whose last ingest run
+    never completed."""
+    from ringgraph.store.base import require_complete as check
+
+    warning = check(store, allow_incomplete)
+    if warning:
+        click.echo(f"ringgraph: warning: {warning}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ringgraph")
 def cli() -> None:

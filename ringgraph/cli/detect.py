@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ringgraph.cli.app import (UserError, cli, console, db_option, default_db, open_store,
-                               progress, store_kind as resolve_kind, store_label, store_option,
-                               work_dir)
+from ringgraph.cli.app import (UserError, allow_incomplete_option, cli, console, db_option,
+                               default_db, open_store, progress, require_complete,
+                               store_kind as resolve_kind, store_label, store_option, work_dir)
 
 ENGINES = ("python", "gds")
 
@@ -29,9 +29,11 @@ ENGINES = ("python", "gds")
               help="Folder for rings.csv and rings.json [default: results/ next to the store].")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many rings to print.")
+@allow_incomplete_option
 def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
            list_detectors: bool, resolution: float | None, seed: int,
-           threshold: float | None, out: Path | None, top: int) -> None:
+           threshold: float | None, out: Path | None, top: int,
+           allow_incomplete: bool) -> None:
     """Project the graph, detect communities, score and rank rings with reasons."""
     from ringgraph.analysis.detect import REGISTRY
     from ringgraph.analysis.pipeline import detect_rings
@@ -48,6 +50,7 @@ def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
     prog = progress()
     # GDS writes ring ids back to the Complaint nodes, so that engine opens for writing.
     with open_store(db, read_only=engine != "gds", kind=kind) as store:
+        require_complete(store, allow_incomplete)
         if not store.counts().get("Complaint", 0):
             raise UserError(f"{store_label(store)}: the store holds no complaints; "
                             "run `ringgraph ingest` first")

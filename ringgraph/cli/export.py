@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from ringgraph.cli.app import (UserError, cli, db_option, default_db, load_result, open_store,
+from ringgraph.cli.app import (UserError, allow_incomplete_option, cli, db_option, default_db,
+                               load_result, open_store, require_complete,
                                store_kind as resolve_kind, store_option)
 
 
@@ -35,8 +36,10 @@ from ringgraph.cli.app import (UserError, cli, db_option, default_db, load_resul
                    "beside it as <out>.zip.")
 @click.option("--allow-stale", is_flag=True,
               help="Export even if the store's data changed since detection.")
+@allow_incomplete_option
 def export(ring_id: str, pii: str, db: str | None, store_kind: str | None,
-           rings_json: Path | None, out: Path, allow_stale: bool) -> None:
+           rings_json: Path | None, out: Path, allow_stale: bool,
+           allow_incomplete: bool) -> None:
     """Write the evidence pack of one ring: report (HTML, PDF), network, CSV tables,
     GraphML, i2 link table, plots, manifest and hashes; then zip it."""
     from ringgraph.evidence import export_pack, make_redactor, verify_pack, zip_path_of
@@ -46,6 +49,7 @@ def export(ring_id: str, pii: str, db: str | None, store_kind: str | None,
     result, rings_json = load_result(rings_json, db)
     kind = resolve_kind(store_kind)
     with open_store(db, read_only=True, kind=kind) as store:
+        require_complete(store, allow_incomplete)
         folder = export_pack(store, result, ring_id, out, pii=pii, store_kind=kind,
                              allow_stale=allow_stale)
     zpath = zip_path_of(folder)
@@ -55,21 +59,52 @@ def export(ring_id: str, pii: str, db: str | None, store_kind: str | None,
         raise UserError(f"{zpath}: self-check failed: {check.first_problem}")
     click.echo(f"{ring_id}: evidence pack ({pii}) written to {folder}/ and {zpath} "
                f"({check.checked} files)")
+    _say_kept(folder)
     click.echo(f"pack fingerprint (SHA-256 of SHA256SUMS): {check.fingerprint}")
 
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-def verify(path: Path) -> None:
-    """Re-check every hash of an evidence pack (case folder or zip); exit 1 on the first
-    mismatch."""
-    from ringgraph.evidence import verify_pack
-
-    res = verify_pack(path)
-    if not res.ok:
-        more = f" (and {len(res.problems) - 1} more)" if len(res.problems) > 1 else ""
-        raise UserError(f"{path}: {res.first_problem}{more}")
+@click.option("--max-size", default="2G", show_default=True, metavar="SIZE",
+              help="Refuse a pack whose listed files (declared or as read) exceed SIZE "
+                   "in total, e.g. 500M, 10G.")
+def verify(path: Path, max_size: str) -> None:
+    """Re-check every hash of an evidence pack (case folder or zip), streaming; refuse
+    unlisted members, absolute or '..' paths, symbolic links and oversized members;
+    exit 1 on any problem, one line each."""
+    res = _verify(path, max_size)
     click.echo(f"OK: {path}: {res.checked} files match their SHA-256 "
                f"(ring {res.ring_id or '?'}, PII {res.pii_mode or '?'}, generated "
                f"{res.generated_at or '?'})")
     click.echo(f"pack fingerprint (SHA-256 of SHA256SUMS): {res.fingerprint}")
+
+
+def _say_kept(folder: Path) -> None:
+    """Name the files of the case folder that are not the pack's (the analyst's own)."""
+    from ringgraph.evidence.pack import foreign_files
+
+    kept = foreign_files(folder)
+    if kept:
+        click.echo(f"left untouched in {folder}/ (not part of the pack, not zipped): "
+                   + ", ".join(kept))
+
+
+def _verify(path: Path, max_size: str):
+    """Run :func:`verify_pack` for the CLI: every problem but the first on its own line,
+    then the first as the one-line error."""
+    from ringgraph.evidence.verify import parse_size, verify_pack
+
+    try:
+        limit = parse_size(max_size)
+    except ValueError as exc:
+        raise UserError(f"--max-size: {exc}") from None
+    if not path.exists():  # checked here so that verifying never imports the PII modes
+        raise UserError(f"{path}: no such folder or file")
+    res = verify_pack(path, max_bytes=limit)
+    if not res.ok:
+        for problem in res.problems[1:]:
+            click.echo(f"ringgraph: verify: {path}: {problem}", err=True)
+        more = (f" (and {len(res.problems) - 1} more, listed above)"
+                if len(res.problems) > 1 else "")
+        raise UserError(f"{path}: {res.first_problem}{more}")
+    return res

@@ -35,8 +35,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
         where = store_label(store)
     stem = Path(db).stem if kind == "duckdb" else "neo4j"
     report = report or work_dir(db, kind) / f"{stem}_ingest_report.json"
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(rep.to_json() + "\n", encoding="utf-8")
+    rep.write(report)
     print_report(rep, where, report)
     if rep.errors and rep.loaded == 0 and not any(f.duplicates for f in rep.files):
         raise UserError("nothing loaded: " + "; ".join(rep.errors))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ringgraph.cli.app import (UserError, check_paths, cli, console, db_option, default_db,
-                               load_result, open_store, progress, store_kind as resolve_kind,
-                               store_option)
+from ringgraph.cli.app import (UserError, allow_incomplete_option, check_paths, cli, console,
+                               db_option, default_db, load_result, open_store, progress,
+                               require_complete, store_kind as resolve_kind, store_option)
 
 
 @cli.command()
@@ -22,8 +22,10 @@ from ringgraph.cli.app import (UserError, check_paths, cli, console, db_option, 
               help="Smallest evidence score for a link.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write links.csv [default: next to rings.json].")
+@allow_incomplete_option
 def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
-         rings_json: Path | None, min_score: float, out: Path | None) -> None:
+         rings_json: Path | None, min_score: float, out: Path | None,
+         allow_incomplete: bool) -> None:
     """Ingest new exports and say which known ring each new complaint belongs to, and why
     (without re-running detection)."""
     from etl.ingest import ingest as run_ingest
@@ -31,12 +33,14 @@ def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
     from ringgraph.analysis.link import link_complaints
     from ringgraph.analysis.pipeline import identifier_names
     from ringgraph.analysis.project import ProjectionParams, project
+    from ringgraph.core.atomic import write_text
 
     db = db or default_db()
     result, rings_json = load_result(rings_json, db)
     check_paths(paths)
     prog = progress()
     with open_store(db, kind=resolve_kind(store_kind)) as store:
+        require_complete(store, allow_incomplete)
         rep = run_ingest(list(paths), store, progress=prog)
         if rep.errors:
             raise UserError(f"{len(rep.errors)} file(s) could not be read: "
@@ -48,7 +52,7 @@ def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
     out = out or rings_json.with_name("links.csv")
     table = links.assign(shared_identifiers=links["shared_identifiers"].map(
         lambda ev: "; ".join(f"{e['type']}:{e['shown']}" for e in ev)))
-    table.to_csv(out, index=False, lineterminator="\n")
+    write_text(out, table.to_csv(index=False, lineterminator="\n"))
     con = console()
     for row in links[links["status"] == "linked"].head(20).itertuples():
         con.print(f"{row.complaint_id} → [bold]{row.ring_id}[/] (score {row.score:.2f}): "

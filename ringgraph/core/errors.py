@@ -25,3 +25,8 @@ class OutputError(RingGraphError):
 
 class EvidenceError(RingGraphError, ValueError):
     """A ring case or evidence pack that cannot be made or verified as asked."""
+
+
+class IncompleteIngestError(RingGraphError):
+    """The store's last ingest run started but never completed (killed, crashed, disk
+    full): results computed from it would silently miss data."""

@@ -10,9 +10,22 @@ See :mod:`ringgraph.evidence.pack` for the folder's contents and
 ``pseudonymised``).
 """
 
-from ringgraph.evidence.manifest import VerifyResult, verify_pack
-from ringgraph.evidence.pack import export_pack, zip_path_of
-from ringgraph.evidence.pii_modes import KEY_ENV, PII_MODES, EvidenceError, make_redactor
+import importlib
+
+# Imported on first use: ``ringgraph verify`` needs only the verifier, not pandas and the
+# whole export machinery (seconds and a hundred MB on a small machine).
+_HOMES = {"export_pack": "pack", "zip_path_of": "pack", "verify_pack": "verify",
+          "VerifyResult": "verify", "EvidenceError": "pii_modes", "PII_MODES": "pii_modes",
+          "KEY_ENV": "pii_modes", "make_redactor": "pii_modes"}
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["export_pack", "verify_pack", "VerifyResult", "EvidenceError", "PII_MODES",
            "KEY_ENV", "make_redactor", "zip_path_of"]

@@ -15,6 +15,8 @@ import networkx as nx
 import pandas as pd
 
 from ringgraph.core import model as m
+from ringgraph.core.atomic import atomic_write, write_text
+from ringgraph.core.safetext import xml_safe
 from ringgraph.viz.network import network_view
 from ringgraph.case.extract import CaseData, props_of
 from ringgraph.case.view import view_frames
@@ -49,8 +51,26 @@ def graphml(case: CaseData, red: Redactor, persons: pd.DataFrame, links: pd.Data
                    amount=float(r.amount) if r.amount else 0.0,
                    transfer_id=r.transfer_id, complaint_ids=r.complaint_ids,
                    source=r.source, row=int(r.row) if r.row else -1)
-    nx.write_graphml(g, path, encoding="utf-8", prettyprint=True)
+    _xml_safe_graph(g)
+    with atomic_write(path, "wb") as fh:
+        nx.write_graphml(g, fh, encoding="utf-8", prettyprint=True)
     return path
+
+
+def _xml_safe_graph(g: nx.MultiDiGraph) -> None:
+    """Make every id and text attribute XML 1.0 text, in place (a NUL or ESC in a device id
+    would otherwise make the whole file unreadable to Gephi, yEd and Cytoscape)."""
+    for k, v in list(g.graph.items()):
+        g.graph[k] = xml_safe(v)
+    bad = {n: xml_safe(n) for n in g.nodes if isinstance(n, str) and xml_safe(n) != n}
+    if bad:
+        nx.relabel_nodes(g, bad, copy=False)
+    for _, attrs in g.nodes(data=True):
+        for k, v in attrs.items():
+            attrs[k] = xml_safe(v)
+    for _, _, attrs in g.edges(data=True):
+        for k, v in attrs.items():
+            attrs[k] = xml_safe(v)
 
 
 def _view_frames(case: CaseData, red: Redactor) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
@@ -127,5 +147,5 @@ def network_html(case: CaseData, red: Redactor, path: Path) -> Path:
         nonce = found.group(1)
         fixed = hashlib.sha256(page.replace(nonce, "").encode("utf-8")).hexdigest()[:24]
         page = page.replace(nonce, fixed)
-    path.write_text(page, encoding="utf-8")
+    write_text(path, page)
     return path

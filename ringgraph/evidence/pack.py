@@ -14,7 +14,16 @@ mode, and writes::
       timeline.png provinces.png [fees.png]
       manifest.json            tool, git commit, data snapshot, detector, hashes
       SHA256SUMS               sha256sum -c compatible
-    <out>.zip                  the folder, zipped reproducibly
+    <out>.zip                  the pack's files, zipped reproducibly
+
+The folder may also hold the analyst's own files (``notes.md``, ``interviews/``…): a
+re-export of the same ring replaces only the files the previous pack's ``SHA256SUMS`` lists
+and leaves everything else untouched (and never zips it). A different ring is never written
+over an earlier pack, and a folder that is not a pack is refused unless empty. The pack is
+built in a new temporary folder beside ``<out>`` and moved into place when complete, so a
+failed export (disk full, no CJK font, …) never leaves half a pack.
+
+Each file comes from a writer in :mod:`ringgraph.evidence.writers` (one module per format).
 
 Everything except ``generated_at`` in ``manifest.json`` (and the hashes and zip that cover
 it) is byte-identical when the same data and parameters are exported again.
@@ -23,45 +32,37 @@ it) is byte-identical when the same data and parameters are exported again.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from ringgraph.core import model as m
+from ringgraph.core.atomic import default_mode, output_error
 from ringgraph.analysis.result import RingResult, library_versions
 from ringgraph.store.base import GraphStore
-from ringgraph.case.extract import CERT, CaseData, collect_case
-from ringgraph.evidence.figures import make_figures
-from ringgraph.evidence.graph_export import graphml, network_html
-from ringgraph.evidence.manifest import FORMAT, FORMAT_VERSION, MANIFEST, git_commit, write_manifest, write_zip
-from ringgraph.evidence.pii_modes import KEY_ENV, EvidenceError, PseudonymRedactor, Redactor, make_redactor
-from ringgraph.evidence.report_html import write_html
-from ringgraph.evidence.report_model import build_report, fees_display
-from ringgraph.evidence.report_pdf import write_pdf
-from ringgraph.evidence.tables import (Display, complaints_table, i2_table, identifiers_table, links_table,
-                     persons_table, write_csv)
+from ringgraph.case.extract import CERT, collect_case
+from ringgraph.evidence.context import PackContext, ring_record
+from ringgraph.evidence.manifest import (FORMAT, FORMAT_VERSION, MANIFEST, MANIFEST_DESCRIPTIONS,
+                                         SUMS, git_commit, listed_files, write_manifest,
+                                         write_zip)
+from ringgraph.evidence.pii_modes import KEY_ENV, EvidenceError, make_redactor
+from ringgraph.evidence.writers import descriptions, writers
 
-FILES = (
-    ("report.html", "案件报告（离线网页） case report, offline web page"),
-    ("report.pdf", "案件报告 PDF（内嵌中文字体） case report, CJK font embedded"),
-    ("network.html", "交互式关系网络（离线） interactive network, offline"),
-    ("complaints.csv", "投诉 complaints, with source file and row"),
-    ("persons.csv", "借款人与代理人 borrowers and agents"),
-    ("identifiers.csv", "标识及使用次数 identifiers with usage counts"),
-    ("links.csv", "全部关系及来源 every relationship with its source"),
-    ("i2_links.csv", "i2 Analyst's Notebook 导入表 entity–link–entity import table"),
-    ("graph.graphml", "GraphML 图 (Gephi, yEd, Cytoscape)"),
-    ("ring.json", "检测记录 detection record of the ring"),
-    ("timeline.png", "时间线图 timeline plot"),
-    ("provinces.png", "省份图 provinces plot"),
-    ("fees.png", "收款账户图 fee accounts plot"),
-    ("manifest.json", "清单：工具、数据快照、检测参数、文件哈希 manifest"),
-    ("SHA256SUMS", "文件哈希 file hashes (sha256sum -c)"),
-)
 _EXTRA_LIBS = ("fpdf2", "fonttools", "matplotlib", "jinja2", "pyvis")
+
+
+def _files() -> tuple[tuple[str, str], ...]:
+    every = {**descriptions(), **MANIFEST_DESCRIPTIONS}
+    return tuple(every.items())
+
+
+FILES = _files()
 
 
 def zip_path_of(folder: str | Path) -> Path:
@@ -70,75 +71,65 @@ def zip_path_of(folder: str | Path) -> Path:
     return f.with_name(f.name + ".zip")
 
 
-def _is_our_pack(folder: Path) -> bool:
+def _manifest_ring(text: bytes | str) -> str | None:
+    """The ring id of a pack manifest, or ``None`` when it is not one of ours."""
     try:
-        man = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(man, dict) and man.get("format") == FORMAT
+        man = json.loads(text)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(man, dict) or man.get("format") != FORMAT:
+        return None
+    return str((man.get("case") or {}).get("ring_id", ""))
 
 
-def _is_our_zip(path: Path) -> bool:
+def _zip_ring(path: Path) -> str | None:
+    """The ring of an earlier pack zip (its manifest, read with a size bound)."""
     try:
         with zipfile.ZipFile(path) as z:
-            return any(n.endswith("/" + MANIFEST) for n in z.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return False
+            for info in z.infolist():
+                if info.filename.endswith("/" + MANIFEST) and info.file_size < 16 << 20:
+                    return _manifest_ring(z.read(info))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return None
 
 
-def _check_out(out: Path) -> None:
+@dataclass(frozen=True)
+class _Target:
+    """Where a pack goes: the folder, and the files of an earlier pack of the same ring
+    there (``None`` for a new or empty folder)."""
+
+    out: Path
+    previous: tuple[str, ...] | None
+
+
+def _check_out(out: Path, ring_id: str) -> _Target:
+    """Refuse a folder that is not a pack (unless empty), a pack of another ring, or a zip
+    beside it that is not this ring's pack; say which earlier files may be replaced."""
     if out.exists() and not out.is_dir():
         raise EvidenceError(f"--out {out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not _is_our_pack(out):
-        raise EvidenceError(f"--out {out}: folder exists and is not an evidence pack; "
-                            f"choose a new or empty folder")
-    z = zip_path_of(out)
-    if z.exists() and not _is_our_zip(z):
-        raise EvidenceError(f"--out {out}: {z.name} exists and is not an evidence pack zip")
-
-
-def ring_record(case: CaseData, red: Redactor) -> dict:
-    """The ring's detection record under the PII mode: shared identifiers and the evidence
-    inside reasons carry entity ids and display values instead of raw keys."""
-    d = Display(case, red)
-    r = case.ring
-    shared, pairs = [], []
-    for si in r.shared_identifiers:
-        t, ident = si.get("type", ""), str(si.get("ident", ""))
+    previous = None
+    if out.is_dir() and any(out.iterdir()):
         try:
-            eid, value = d.id(t, ident), d.show(t, ident)
-        except KeyError:  # not a node of the case (cannot happen for the ring's own)
-            eid, value = "", si.get("shown", "")
-        pairs.append((si.get("shown", ""), value))
-        shared.append({"type": t, "entity_id": eid, "shown": value,
-                       **{k: si[k] for k in ("borrowers", "complaints", "provinces", "degree")
-                          if k in si}})
-    if isinstance(red, PseudonymRedactor):
-        red.remember_shown(pairs)
-    reasons = []
-    for x in r.reasons:
-        ev = dict(x.get("evidence") or {})
-        if "ident" in ev:
-            t = ev.get("type") or (m.ACCOUNT if x.get("code") == "shared_fee_account" else "")
-            try:
-                raw = str(ev["ident"])
-                ev["entity_id"], ev["ident"] = d.id(t, raw), d.show(t, raw)
-            except KeyError:
-                ev["entity_id"], ev["ident"] = "", ""
-        reasons.append({"code": x.get("code", ""), "points": x.get("points", 0.0),
-                        "zh": red.token_text(x.get("zh", "")),
-                        "en": red.token_text(x.get("en", "")), "evidence": ev})
-    res = case.result
-    return {
-        "ring_id": r.ring_id, "rank": r.rank, "score": r.score, "flagged": r.flagged,
-        "complaint_ids": sorted(r.complaint_ids), "features": r.features, "points": r.points,
-        "reasons": reasons, "shared_identifiers": shared, "pii_mode": red.mode,
-        "detection": {"detector": res.detector, "params": res.params, "seed": res.seed,
-                      "projection": res.projection, "scoring": res.scoring,
-                      "graph_fingerprint": res.graph_fingerprint,
-                      "data_fingerprint": res.data_fingerprint,
-                      "n_complaints": res.n_complaints, "versions": res.versions},
-    }
+            ring = _manifest_ring((out / MANIFEST).read_bytes())
+        except OSError:
+            ring = None
+        if ring is None:
+            raise EvidenceError(f"--out {out}: folder exists and is not an evidence pack; "
+                                f"choose a new or empty folder")
+        if ring != ring_id:
+            raise EvidenceError(f"--out {out}: holds the evidence pack of ring {ring}; a pack "
+                                f"of {ring_id} never replaces it; choose another folder")
+        previous = tuple(listed_files(out) or (MANIFEST, SUMS))
+    z = zip_path_of(out)
+    if z.exists():
+        ring = _zip_ring(z)
+        if ring is None:
+            raise EvidenceError(f"--out {out}: {z.name} exists and is not an evidence pack zip")
+        if ring != ring_id:
+            raise EvidenceError(f"--out {out}: {z.name} is the evidence pack of ring {ring}; a "
+                                f"pack of {ring_id} never replaces it; choose another folder")
+    return _Target(out, previous)
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +142,86 @@ def _versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return dict(sorted(out.items()))
+
+
+def _case_summary(ctx: PackContext) -> dict:
+    ring, complaints, persons = ctx.case.ring, ctx.complaints, ctx.persons
+    borrowers = int((persons["role"].str.startswith("borrower")).sum())
+    return {"ring_id": ring.ring_id, "rank": ring.rank, "score": ring.score,
+            "flagged": ring.flagged, "complaints": len(complaints), "borrowers": borrowers,
+            "agents": int(len(persons) - borrowers),
+            "orgs": ctx.identifiers.loc[ctx.identifiers["type"] == m.ORG, "value"].tolist(),
+            "provinces": int(complaints.loc[complaints["province"] != "",
+                                            "province"].nunique())}
+
+
+def pack_manifest(ctx: PackContext) -> dict:
+    """``manifest.json`` without its file hashes (:func:`write_manifest` adds them)."""
+    from ringgraph.evidence.writers.report import tool_version
+
+    commit, dirty = git_commit()
+    result, red, case = ctx.result, ctx.red, ctx.case
+    return {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")
+        .replace("+00:00", "Z"),
+        "case": _case_summary(ctx),
+        "pii": {"mode": red.mode, **({"key_id": red.key_id, "key_env": KEY_ENV}
+                                     if red.key_id else {})},
+        "tool": {"name": "ringgraph", "version": tool_version(), "git_commit": commit,
+                 "git_dirty": dirty, "libraries": dict(_versions())},
+        "data": {"store": case.store_kind, "snapshot_sha256": case.snapshot,
+                 "detected_on_sha256": result.data_fingerprint,
+                 "matches_detection": case.snapshot == result.data_fingerprint,
+                 "graph_fingerprint": result.graph_fingerprint,
+                 "n_complaints": result.n_complaints},
+        "detector": {"name": result.detector, "params": result.params,
+                     "seed": result.seed, "projection": result.projection,
+                     "scoring": result.scoring, "versions": result.versions},
+        "pdf_creation_date": "fixed for reproducibility; see generated_at",
+    }
+
+
+def _write_pack(ctx: PackContext, work: Path) -> list[str]:
+    """Run every writer into ``work``, then the manifest and hashes; the pack's names."""
+    for w in writers():
+        ctx.written += w.write(ctx, work)
+    write_manifest(work, pack_manifest(ctx), ctx.written)
+    return sorted(set(ctx.written) | {MANIFEST, SUMS})
+
+
+def _install(work: Path, target: _Target, names: list[str]) -> None:
+    """Move the finished pack from ``work`` to ``target.out``.
+
+    A new folder is one rename. Into an existing folder (empty, or this ring's earlier
+    pack) the files move one by one, ``SHA256SUMS`` last, and the earlier pack's files that
+    the new one lacks are removed; nothing else in the folder is touched.
+    """
+    out, previous = target.out, set(target.previous or ())
+    try:
+        if not out.exists():
+            os.rename(work, out)
+            return
+        clash = sorted(n for n in names if (out / n).exists() and n not in previous)
+        if clash:
+            raise EvidenceError(f"--out {out}: {clash[0]} is not a file of the earlier pack "
+                                f"(yours?); it is left as it is and nothing was exported — "
+                                f"move it away or choose another folder")
+        for name in sorted(set(names) - {SUMS}) + [SUMS]:
+            os.replace(work / name, out / name)
+        for name in sorted(previous - set(names)):
+            if (out / name).is_file():
+                (out / name).unlink()
+    except OSError as exc:
+        raise output_error(exc, out) from None
+
+
+def foreign_files(folder: str | Path) -> list[str]:
+    """Entries of a pack folder that are not the pack's (the analyst's own), sorted."""
+    f = Path(folder)
+    listed = set(listed_files(f) or ())
+    return sorted(p.name + ("/" if p.is_dir() else "") for p in f.iterdir()
+                  if p.name not in listed)
 
 
 def export_pack(store: GraphStore, result: RingResult, ring_id: str, out_dir: str | Path,
@@ -169,8 +240,9 @@ def export_pack(store: GraphStore, result: RingResult, ring_id: str, out_dir: st
     ring_id : str
         E.g. ``"RG0001"``; flagged or not (an unflagged community says so in the report).
     out_dir : str or Path
-        The case folder. It must be new, empty, or an earlier evidence pack (which is
-        replaced); ``<out_dir>.zip`` is written beside it.
+        The case folder. It must be new, empty, or an earlier evidence pack of the same
+        ring, whose files are replaced while anything else in the folder (the analyst's
+        notes) is left untouched; ``<out_dir>.zip`` is written beside it.
     pii : {"masked", "full", "pseudonymised"}
         How personal data appears (see :mod:`ringgraph.evidence.pii_modes`).
     key : str or bytes, optional
@@ -192,7 +264,10 @@ def export_pack(store: GraphStore, result: RingResult, ring_id: str, out_dir: st
     ------
     EvidenceError
         One line: unknown mode or ring, missing pseudonym key, stale result, no CJK font
-        for the PDF, an ``out_dir`` that is not an evidence pack.
+        for the PDF, an ``out_dir`` that is not an evidence pack or is the pack of another
+        ring, a file of the analyst's in the way of a pack file.
+    OutputError
+        Disk full, no permission: the cause and the path; ``out_dir`` is as it was.
 
     Examples
     --------
@@ -202,89 +277,28 @@ def export_pack(store: GraphStore, result: RingResult, ring_id: str, out_dir: st
     True
     """
     red = make_redactor(pii, key)
-    out = Path(out_dir)
-    _check_out(out)
+    target = _check_out(Path(out_dir), ring_id)
     case = collect_case(store, result, ring_id, store_kind=store_kind,
                         allow_stale=allow_stale)
     red.prepare(case.nodes)
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = out.with_name(f".{out.name}.partial")
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir()
+    out = target.out
     try:
-        complaints = complaints_table(case, red)
-        persons = persons_table(case, red)
-        identifiers = identifiers_table(case, red)
-        links = links_table(case, red)
-        write_csv(complaints, work / "complaints.csv")
-        write_csv(persons, work / "persons.csv")
-        write_csv(identifiers, work / "identifiers.csv")
-        write_csv(links, work / "links.csv")
-        write_csv(i2_table(links), work / "i2_links.csv")
-        graphml(case, red, persons, links, work / "graph.graphml")
-
-        record = ring_record(case, red)
-        (work / "ring.json").write_text(json.dumps(record, ensure_ascii=False, indent=1,
-                                                   sort_keys=True) + "\n", encoding="utf-8")
-        figures = make_figures(case.ring.ring_id, complaints, fees_display(case, red))
-        for name, png in figures.items():
-            (work / name).write_bytes(png)
-        network_html(case, red, work / "network.html")
-
-        commit, dirty = git_commit()
-        try:
-            version = metadata.version("ringgraph")
-        except metadata.PackageNotFoundError:  # pragma: no cover
-            version = "dev"
-        present = {"report.html", "report.pdf", "manifest.json", "SHA256SUMS"} | {
-            p.name for p in work.iterdir()}
-        provenance = {"tool_version": version, "git_commit": commit,
-                      "store": case.store_kind,
-                      "files": [(n, d) for n, d in FILES if n in present]}
-        report = build_report(case, red, complaints, persons, identifiers, figures, record,
-                              provenance)
-        write_html(report, work / "report.html")
-        write_pdf(report, work / "report.pdf")
-
-        orgs = identifiers.loc[identifiers["type"] == m.ORG, "value"].tolist()
-        borrowers = int((persons["role"].str.startswith("borrower")).sum())
-        manifest = {
-            "format": FORMAT, "format_version": FORMAT_VERSION,
-            "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")
-            .replace("+00:00", "Z"),
-            "case": {"ring_id": case.ring.ring_id, "rank": case.ring.rank,
-                     "score": case.ring.score, "flagged": case.ring.flagged,
-                     "complaints": len(complaints), "borrowers": borrowers,
-                     "agents": int(len(persons) - borrowers), "orgs": orgs,
-                     "provinces": int(complaints.loc[complaints["province"] != "",
-                                                     "province"].nunique())},
-            "pii": {"mode": red.mode, **({"key_id": red.key_id, "key_env": KEY_ENV}
-                                         if red.key_id else {})},
-            "tool": {"name": "ringgraph", "version": version, "git_commit": commit,
-                     "git_dirty": dirty, "libraries": dict(_versions())},
-            "data": {"store": case.store_kind, "snapshot_sha256": case.snapshot,
-                     "detected_on_sha256": result.data_fingerprint,
-                     "matches_detection": case.snapshot == result.data_fingerprint,
-                     "graph_fingerprint": result.graph_fingerprint,
-                     "n_complaints": result.n_complaints},
-            "detector": {"name": result.detector, "params": result.params,
-                         "seed": result.seed, "projection": result.projection,
-                         "scoring": result.scoring, "versions": result.versions},
-            "pdf_creation_date": "fixed for reproducibility; see generated_at",
-        }
-        write_manifest(work, manifest)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    # Swap the finished folder in: a failed export never leaves half a pack at --out.
-    if out.exists():
-        shutil.rmtree(out)
-    work.rename(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # A new folder of our own, beside --out so the final move is a rename.
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial",
+                                     dir=out.parent))
+        default_mode(work)
+    except OSError as exc:
+        raise output_error(exc, out) from None
+    try:
+        names = _write_pack(PackContext(case, red, result), work)
+        _install(work, target, names)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # ours; already gone after a rename
     if make_zip:
-        write_zip(out, zip_path_of(out))
+        write_zip(out, zip_path_of(out), names)
     return out
 
 
-__all__ = ["export_pack", "zip_path_of", "ring_record", "FILES", "CERT"]
+__all__ = ["export_pack", "zip_path_of", "ring_record", "foreign_files", "pack_manifest",
+           "FILES", "CERT"]

@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from ringgraph.core.atomic import write_text
 from ringgraph.evidence.report_model import Report
 
 
@@ -49,5 +50,5 @@ def render_html(report: Report) -> str:
 
 def write_html(report: Report, path: Path) -> Path:
     """Write the report page (UTF-8)."""
-    path.write_text(render_html(report), encoding="utf-8")
+    write_text(path, render_html(report))
     return path

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ringgraph.evidence.pii_modes import EvidenceError
+from ringgraph.core.atomic import write_bytes
 from ringgraph.evidence.report_model import (Bullets, Compare, Figure, KeyValues, Paragraph, Report, Table)
 
 FONT_ENV = "RINGGRAPH_PDF_FONT"
@@ -388,5 +389,5 @@ def render_pdf(report: Report) -> bytes:
 
 def write_pdf(report: Report, path: Path) -> Path:
     """Write the report PDF."""
-    path.write_bytes(render_pdf(report))
+    write_bytes(path, render_pdf(report))
     return path

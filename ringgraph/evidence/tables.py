@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ringgraph.core import model as m
+from ringgraph.core.atomic import write_text
 from ringgraph.viz.describe import LABEL_TEXT, REL_TEXT
 from ringgraph.case.extract import CERT, IDENTIFIER_LABELS, CaseData, as_number, props_of
 from ringgraph.evidence.pii_modes import Redactor
@@ -73,7 +74,7 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
     safe = df.copy()
     for col in safe.columns:
         safe[col] = [spreadsheet_safe(_s(v)) for v in safe[col]]
-    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    write_text(path, safe.to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")
     return path
 
 

@@ -9,10 +9,12 @@ duplicate rows and one report per ingest run.
 from __future__ import annotations
 
 import abc
+import json
 from dataclasses import dataclass
 
 import pandas as pd
 
+from ringgraph.core.errors import IncompleteIngestError, RingGraphError
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.core.errors import RingGraphError
 
@@ -132,6 +134,27 @@ class GraphStore(abc.ABC):
             h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
         return h.hexdigest()
 
+    def start_run(self, run_id: str, paths: list[str]) -> None:
+        """Record that an ingest run started (see :func:`require_complete`); the run's
+        report replaces this record when it completes (:meth:`finish_run`)."""
+        self.record_run(json.dumps({"status": RUN_STARTED, "run_id": run_id,
+                                    "paths": list(paths)}, ensure_ascii=False,
+                                   sort_keys=True))
+
+    def finish_run(self, run_id: str, report_json: str) -> None:
+        """Replace the start record of ``run_id`` with the run's report (which carries
+        ``"status": "completed"``): one row per run, as before start records existed."""
+        found = _run_number(self.table("runs"), run_id)
+        if found is None:
+            self.record_run(report_json)
+        else:
+            self.replace_run(found, report_json)
+
+    def replace_run(self, run: int, report_json: str) -> None:
+        """Replace the report of run number ``run`` (stores override this with an update;
+        the fallback appends, which :func:`incomplete_run` reads the same way)."""
+        self.record_run(report_json)
+
     # -- lifecycle ---------------------------------------------------------------
     def close(self) -> None:  # pragma: no cover - overridden
         pass
@@ -141,3 +164,93 @@ class GraphStore(abc.ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+RUN_STARTED = "started"
+RUN_COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class IncompleteRun:
+    """An ingest run recorded as started and never as completed."""
+
+    run: int
+    run_id: str
+    paths: tuple[str, ...]
+
+    def message(self, where: str) -> str:
+        paths = " ".join(self.paths) or "<the same exports>"
+        return (f"{where}: ingest run {self.run} ({self.run_id}) started but never "
+                f"completed, so the store may hold only part of its data; finish it by "
+                f"re-running the same ingest (`ringgraph ingest {paths}`), or pass "
+                f"--allow-incomplete to use the store as it is")
+
+
+def _run_record(text) -> dict:
+    try:
+        rec = json.loads(text) if text else {}
+    except (TypeError, ValueError):
+        return {}
+    return rec if isinstance(rec, dict) else {}
+
+
+def _run_number(runs: pd.DataFrame, run_id: str) -> int | None:
+    for run, text in zip(runs["run"], runs["report"]):
+        rec = _run_record(text)
+        if rec.get("status") == RUN_STARTED and rec.get("run_id") == run_id:
+            return int(run)
+    return None
+
+
+def incomplete_run(store: GraphStore) -> IncompleteRun | None:
+    """The store's last ingest run if it started and never completed, else ``None``.
+
+    Runs are appended one at a time (concurrent ingests are refused): the last run is
+    complete when its start record was replaced by its report (or, in a store without
+    updates, its report follows it). A later completed run (re-running the ingest) makes
+    the store complete again. Reports from before start records existed carry no status
+    and count as completed.
+    """
+    runs = store.table("runs")
+    if runs.empty:
+        return None
+    runs = runs.sort_values("run", kind="stable")
+    pending = None  # the last start record not yet followed by a completed run
+    for run, text in zip(runs["run"], runs["report"]):
+        rec = _run_record(text)
+        pending = (int(run), rec) if rec.get("status") == RUN_STARTED else None
+    if pending is None:
+        return None
+    run, rec = pending
+    return IncompleteRun(run, str(rec.get("run_id", "")), tuple(map(str, rec.get("paths", []))))
+
+
+def require_complete(store: GraphStore, allow_incomplete: bool = False) -> str | None:
+    """Refuse a store whose last ingest run never completed.
+
+    Parameters
+    ----------
+    store : GraphStore
+        An open store.
+    allow_incomplete : bool
+        Use the store anyway: the message is returned (to print as a warning) instead of
+        raised.
+
+    Returns
+    -------
+    str or None
+        The warning when ``allow_incomplete`` and the last run is incomplete, else ``None``.
+
+    Raises
+    ------
+    IncompleteIngestError
+        The last run started and never completed; the message names the run and how to
+        finish it (re-run the same ingest).
+    """
+    bad = incomplete_run(store)
+    if bad is None:
+        return None
+    msg = bad.message(str(getattr(store, "path", None) or store.name))
+    if allow_incomplete:
+        return msg
+    raise IncompleteIngestError(msg)

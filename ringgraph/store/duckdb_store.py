@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from ringgraph.core import model as m
+from ringgraph.core.errors import OutputError
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
                    RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
@@ -171,8 +172,8 @@ class DuckDBStore(GraphStore):
             with progress.task("writing relationships", total=len(edges)) as t:
                 e = self._insert(_INSERT_EDGES, edges, t)
             self._run("COMMIT")
-        except BaseException:
-            self._run("ROLLBACK")
+        except BaseException as exc:
+            self._rollback(exc)
             raise
         return WriteStats(nodes_added=n, edges_added=e)
 
@@ -185,13 +186,39 @@ class DuckDBStore(GraphStore):
             self._insert(_INSERT_DUPLICATES, _typed(duplicates, DUPLICATE_COLUMNS))
             self._insert(_INSERT_RECORDS, _typed(records, RECORD_COLUMNS))
             self._run("COMMIT")
-        except BaseException:
-            self._run("ROLLBACK")
+        except BaseException as exc:
+            self._rollback(exc)
             raise
 
+    def _rollback(self, exc: BaseException) -> None:
+        """Roll back after ``exc``; raise a one-line :class:`OutputError` when the cause
+        is the disk (DuckDB has then often aborted the transaction already, and a bare
+        ``ROLLBACK`` would replace the real cause with "no transaction is active")."""
+        try:
+            self._run("ROLLBACK")
+        except duckdb.Error:
+            pass
+        if isinstance(exc, duckdb.Error):
+            cause = _disk_cause(str(exc))
+            if cause:
+                raise OutputError(f"cannot write DuckDB store {self.path}: {cause}") from None
+
     def record_run(self, report_json: str) -> None:
-        self._run("INSERT INTO runs SELECT coalesce(max(run), 0) + 1, ? FROM runs",
-                  [report_json])
+        self._write_one("INSERT INTO runs SELECT coalesce(max(run), 0) + 1, ? FROM runs",
+                        [report_json])
+
+    def replace_run(self, run: int, report_json: str) -> None:
+        self._write_one("UPDATE runs SET report = ? WHERE run = ?", [report_json, int(run)])
+
+    def _write_one(self, sql: str, params: list) -> None:
+        """One auto-committed write; a full disk is an :class:`OutputError`."""
+        try:
+            self._run(sql, params)
+        except duckdb.Error as exc:
+            cause = _disk_cause(str(exc))
+            if cause:
+                raise OutputError(f"cannot write DuckDB store {self.path}: {cause}") from None
+            raise
 
     # -- reading -------------------------------------------------------------------
     def nodes(self, label: str | None = None) -> pd.DataFrame:
@@ -286,11 +313,33 @@ class DuckDBStore(GraphStore):
         return self._df(_TABLE_QUERIES[name])
 
     def close(self) -> None:
-        if getattr(self, "con", None) is not None:
-            self.con.close()
-            self.con = None
+        con, self.con = getattr(self, "con", None), None
+        if con is not None:
+            try:
+                con.close()  # checkpoints the write-ahead log into the file
+            except duckdb.Error as exc:
+                cause = _disk_cause(str(exc))
+                if cause:
+                    raise OutputError(f"cannot write DuckDB store {self.path}: "
+                                      f"{cause}") from None
+                raise
 
 
+
+
+_DISK_CAUSES = (("no space left", "no space left on device (ENOSPC)"),
+                ("file too large", "file too large (file size limit reached) (EFBIG)"),
+                ("disk quota", "disk quota exceeded (EDQUOT)"),
+                ("read-only file system", "read-only file system (EROFS)"),
+                ("permission denied", "permission denied (EACCES)"))
+
+
+def _disk_cause(message: str) -> str | None:
+    low = message.lower()
+    for needle, cause in _DISK_CAUSES:
+        if needle in low:
+            return cause
+    return None
 
 
 def _typed(frame: pd.DataFrame, columns) -> pd.DataFrame:

@@ -23,6 +23,10 @@ from dataclasses import dataclass
 from ringgraph.store.base import StoreError
 from ringgraph.store.neo4j_cypher import DEFAULT_NAMESPACE, NAMESPACE_ENV, check_namespace
 
+# The local development server (`ringgraph neo4j start`): its password only ever protects a
+# loopback server.
+LOCAL_DEV_PASSWORD = "ringgraph-local-dev"
+DEFAULT_PORT = 7687
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 RETRY_ENV = "RINGGRAPH_NEO4J_RETRY_SECONDS"
 DEFAULT_RETRY_SECONDS = 15.0
@@ -94,11 +98,14 @@ def check_uri(uri: str) -> None:
                          + ", ".join(f"{s}://" for s in BOLT_SCHEMES))
 
 
+def local_uri() -> str:
+    """Bolt URI of the local development server (``ringgraph neo4j start``)."""
+    return f"bolt://127.0.0.1:{int(os.environ.get('RINGGRAPH_NEO4J_PORT', DEFAULT_PORT))}"
+
+
 def connection_from_env() -> Connection:
     """Connection settings from ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``,
     ``NEO4J_DATABASE`` and ``RINGGRAPH_NEO4J_NAMESPACE``; credentials only from there."""
-    from ringgraph.store.neo4j_local import LOCAL_DEV_PASSWORD, local_uri
-
     given = os.environ.get("NEO4J_URI")
     uri, uri_user, uri_password = split_uri(given or local_uri())
     check_uri(uri)

@@ -38,6 +38,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from ringgraph.core.errors import RingGraphError
+from ringgraph.store.neo4j_connect import (DEFAULT_PORT, LOCAL_DEV_PASSWORD,  # noqa: F401
+                                           local_uri, quiet_driver_logs)
 
 from ringgraph.store.neo4j_process import ENTRY_POINT
 from ringgraph.store.neo4j_process import alive as _alive
@@ -45,9 +47,9 @@ from ringgraph.store.neo4j_process import is_our_server as _is_our_server
 from ringgraph.store.neo4j_process import port_busy as _port_busy
 from ringgraph.store.neo4j_process import wait_gone as _wait_gone
 
+from ringgraph.core.atomic import write_text
+
 NEO4J_VERSION = "5.26.24"
-LOCAL_DEV_PASSWORD = "ringgraph-local-dev"
-DEFAULT_PORT = 7687
 PID_FILE = "ringgraph-neo4j.pid"
 STATE_FILE = "ringgraph-neo4j.json"
 
@@ -78,11 +80,6 @@ def server_dir() -> Path:
 def local_password() -> str:
     """``NEO4J_PASSWORD`` or the local-development default (loopback servers only)."""
     return os.environ.get("NEO4J_PASSWORD") or LOCAL_DEV_PASSWORD
-
-
-def local_uri() -> str:
-    """Bolt URI of the local development server (``ringgraph neo4j start``)."""
-    return f"bolt://127.0.0.1:{int(os.environ.get('RINGGRAPH_NEO4J_PORT', DEFAULT_PORT))}"
 
 
 def free_port() -> int:
@@ -201,8 +198,6 @@ class LocalNeo4j:
         from neo4j import GraphDatabase
         from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
-        from ringgraph.store.neo4j_connect import quiet_driver_logs
-
         quiet_driver_logs()
         try:
             with GraphDatabase.driver(self.uri, auth=("neo4j", self.password),
@@ -257,7 +252,7 @@ class LocalNeo4j:
         ]
         if self.gds:
             lines.append("dbms.security.procedures.unrestricted=gds.*")
-        (conf / "neo4j.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_text(conf / "neo4j.conf", "\n".join(lines) + "\n")
 
     def _link_plugins(self, classpath: list[str]) -> None:
         plugins = self.home / "plugins"
@@ -312,8 +307,8 @@ class LocalNeo4j:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=console,
                                     stderr=subprocess.STDOUT, env=env, cwd=self.home,
                                     start_new_session=True)
-        self.pid_file.write_text(f"{proc.pid}\n")
-        (self.home / STATE_FILE).write_text(json.dumps(
+        write_text(self.pid_file, f"{proc.pid}\n")
+        write_text(self.home / STATE_FILE, json.dumps(
             {"pid": proc.pid, "port": self.port, "gds": self.gds, "neo4j": NEO4J_VERSION}))
         try:
             self._wait_for_bolt(proc, timeout, first_start)

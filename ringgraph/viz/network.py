@@ -147,7 +147,9 @@ class NetworkView:
         """Write the page to ``path`` (UTF-8) and return the path."""
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(self.html, encoding="utf-8")
+        from ringgraph.core.atomic import write_text
+
+        write_text(p, self.html)
         return p
 
     def _repr_html_(self) -> str:
