@@ -37,6 +37,7 @@ from ringgraph.case.extract import CERT, CaseData, collect_case
 from ringgraph.evidence.figures import make_figures
 from ringgraph.evidence.graph_export import graphml, network_html
 from ringgraph.evidence.manifest import FORMAT, FORMAT_VERSION, MANIFEST, git_commit, write_manifest, write_zip
+from ringgraph.store.people import known_people
 from ringgraph.evidence.pii_modes import KEY_ENV, EvidenceError, PseudonymRedactor, Redactor, make_redactor
 from ringgraph.evidence.report_html import write_html
 from ringgraph.evidence.report_model import build_report, fees_display
@@ -206,7 +207,8 @@ def export_pack(store: GraphStore, result: RingResult, ring_id: str, out_dir: st
     _check_out(out)
     case = collect_case(store, result, ring_id, store_kind=store_kind,
                         allow_stale=allow_stale)
-    red.prepare(case.nodes)
+    # Names in texts: the pack's people and everyone else the store knows.
+    red.prepare(case.nodes, known_people(store))
 
     out.parent.mkdir(parents=True, exist_ok=True)
     work = out.with_name(f".{out.name}.partial")
