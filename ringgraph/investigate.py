@@ -45,7 +45,8 @@ from ringgraph.core import keys
 from ringgraph.core import model as m
 from ringgraph.analysis.result import Ring, RingResult
 from ringgraph.store.base import GraphStore
-from ringgraph.viz.describe import LABEL_TEXT, mask_payee, props_of, redact_text, shown as _shown
+from ringgraph.store.people import people_redactor
+from ringgraph.viz.describe import LABEL_TEXT, mask_payee, props_of, shown as _shown, text_redactor
 from ringgraph.viz.network import NetworkView, network_view
 
 IDENTIFIER_LABELS = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG, m.DOCUMENT, m.ACCOUNT)
@@ -109,12 +110,15 @@ class Subgraph:
     title : str
     mask : bool
         Whether views of it mask personal data by default.
+    people : TextRedactor, optional
+        Every person of the store, found and masked in texts (not only the view's own).
     """
 
     nodes: pd.DataFrame
     edges: pd.DataFrame
     title: str = ""
     mask: bool = True
+    people: object = field(default=None, repr=False)
 
     def counts(self) -> dict[str, int]:
         """Number of nodes per label."""
@@ -124,6 +128,7 @@ class Subgraph:
         """Interactive network view (see :func:`ringgraph.viz.network_view` for options)."""
         kw.setdefault("title", self.title)
         kw.setdefault("mask", self.mask)
+        kw.setdefault("people", self.people)
         return network_view(self.nodes, self.edges, **kw)
 
     def table(self) -> pd.DataFrame:
@@ -134,7 +139,7 @@ class Subgraph:
 
     def complaints(self) -> pd.DataFrame:
         """Complaints in the subgraph with their properties (text redacted when masked)."""
-        return _complaint_table(self.nodes, self.edges, self.mask)
+        return _complaint_table(self.nodes, self.edges, self.mask, self.people)
 
     def __repr__(self) -> str:
         return (f"<Subgraph {self.title!r}: {len(self.nodes)} nodes {self.counts()}, "
@@ -206,7 +211,7 @@ def neighbourhood(store: GraphStore, label: str, key: str, hops: int = 1,
     focus = nodes.loc[nodes["focus"], "shown"]
     title = f"{LABEL_TEXT.get(label, label)} {focus.iloc[0] if len(focus) else ''} · {hops} 跳 hops"
     return Subgraph(nodes=nodes.reset_index(drop=True), edges=edges.reset_index(drop=True),
-                    title=title, mask=mask)
+                    title=title, mask=mask, people=people_redactor(store))
 
 
 # -------------------------------------------------------------------------------- ring
@@ -331,15 +336,14 @@ class RingCase:
                 f"{len(self.documents)} reused documents, {len(self.fees)} transfers>")
 
 
-def _complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool) -> pd.DataFrame:
+def _complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool,
+                     people=None) -> pd.DataFrame:
     c = nodes[nodes["label"] == m.COMPLAINT]
     props = [props_of(p) for p in c["props"]]
     filed = edges[edges["rel"] == m.FILED]
     person_of = dict(zip(filed["dst_key"], filed["src_key"]))
     persons = nodes[nodes["label"] == m.PERSON].set_index("key")["name"].to_dict()
-    # Borrowers' and agents' names are redacted from the texts (agents are people too).
-    names = nodes.loc[nodes["label"].isin([m.PERSON, m.AGENT]), "name"].dropna()
-    names = [str(v) for v in names if isinstance(v, str)]
+    people = _people_or_view(nodes, people)
     rows = []
     for key, p, src, row in zip(c["key"], props, c["source"], c["row"]):
         pk = person_of.get(key, "")
@@ -352,7 +356,7 @@ def _complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool) -> pd
             "institution": p.get("institution") or "",
             "demands": str(p.get("demands") or "").replace("|", "、"),
             "overdue_amount": p.get("overdue_amount"),
-            "text": redact_text(text, names) if mask else text,
+            "text": people.mask(text) if mask else text,
             "source": src, "row": row})
     cols = ["complaint_id", "received_at", "borrower", "province", "channel", "institution",
             "demands", "overdue_amount", "text", "source", "row"]
@@ -361,6 +365,15 @@ def _complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool) -> pd
     df["_missing"] = df["received_at"] == ""  # unreadable dates last, not first
     return (df.sort_values(["_missing", "received_at", "complaint_id"], kind="stable")
             .drop(columns="_missing").reset_index(drop=True))
+
+
+def _people_or_view(nodes: pd.DataFrame, people):
+    """The store's people when known, else the borrowers and agents of ``nodes`` (agents
+    are people too), as one text redactor."""
+    if people is not None:
+        return people
+    names = nodes.loc[nodes["label"].isin([m.PERSON, m.AGENT]), "name"].dropna()
+    return text_redactor([str(v) for v in names if isinstance(v, str)])
 
 
 def _borrowers_of(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
@@ -465,10 +478,12 @@ def ring(result: RingResult, store: GraphStore, ring_id: str, *, shared_only: bo
         nodes_view, edges_view = nodes, edges
     ring_of = {c: r.ring_id for c in members}
     nodes_view = _decorate(nodes_view, edges_view, mask, ring_of, set())
+    people = people_redactor(store)
     sub = Subgraph(nodes=nodes_view.reset_index(drop=True),
-                   edges=edges_view.reset_index(drop=True), title=r.ring_id, mask=mask)
+                   edges=edges_view.reset_index(drop=True), title=r.ring_id, mask=mask,
+                   people=people)
 
-    complaints = _complaint_table(nodes, edges, mask)
+    complaints = _complaint_table(nodes, edges, mask, people)
     ident = pd.DataFrame(r.shared_identifiers)
     if len(ident):
         ident = ident.assign(type=ident["type"].map(lambda t: _TYPE_TEXT.get(t, t)))
@@ -479,7 +494,8 @@ def ring(result: RingResult, store: GraphStore, ring_id: str, *, shared_only: bo
         ident = pd.DataFrame(columns=["type", "shown", "borrowers", "complaints", "provinces",
                                       "degree"])
     documents = _documents(nodes, edges, complaints)
-    fees = _fees(nodes, paid, mask, float(result.projection.get("min_fee_amount", 1000.0)))
+    fees = _fees(nodes, paid, mask, float(result.projection.get("min_fee_amount", 1000.0)),
+                 people)
     return RingCase(ring=r, complaints=complaints, identifiers=ident, documents=documents,
                     fees=fees, subgraph=sub, mask=mask)
 
@@ -525,8 +541,8 @@ def _documents(nodes: pd.DataFrame, edges: pd.DataFrame, complaints: pd.DataFram
                            kind="stable").reset_index(drop=True)
 
 
-def _fees(nodes: pd.DataFrame, paid: pd.DataFrame, mask: bool, min_fee: float
-          ) -> pd.DataFrame:
+def _fees(nodes: pd.DataFrame, paid: pd.DataFrame, mask: bool, min_fee: float,
+          people=None) -> pd.DataFrame:
     cols = ["at", "payer", "account", "payee", "amount", "memo", "shared_payers", "eid"]
     if not len(paid):
         return pd.DataFrame(columns=cols)
@@ -540,6 +556,7 @@ def _fees(nodes: pd.DataFrame, paid: pd.DataFrame, mask: bool, min_fee: float
     fee_like = amount >= min_fee
     payers = paid[fee_like].groupby("dst_key")["src_key"].nunique()
     shared = paid["dst_key"].map(payers).fillna(0).astype(int).where(fee_like, 0)
+    red = _people_or_view(nodes, people) if mask else None
     df = pd.DataFrame({
         "at": paid["at"].to_numpy(),
         "payer": [_shown(m.PERSON, k, persons.get(k, ""), mask) for k in paid["src_key"]],
@@ -547,7 +564,7 @@ def _fees(nodes: pd.DataFrame, paid: pd.DataFrame, mask: bool, min_fee: float
         "payee": [(mask_payee(accounts.get(k, "")) if mask else accounts.get(k, ""))
                   for k in paid["dst_key"]],
         "amount": amount.to_numpy(),
-        "memo": [p.get("memo", "") for p in props],
+        "memo": [red.mask(p.get("memo", "")) if red else p.get("memo", "") for p in props],
         "shared_payers": shared.to_numpy(),
         "eid": paid["eid"].to_numpy(),
     })

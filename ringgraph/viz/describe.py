@@ -129,15 +129,18 @@ def node_lines(label: str, key: str, name: str, props: dict, mask: bool = True,
     return lines
 
 
-def edge_lines(rel: str, props: dict, source: str, row, at) -> list[tuple[str, str]]:
-    """Tooltip lines of one relationship, with its provenance (source file and row)."""
+def edge_lines(rel: str, props: dict, source: str, row, at,
+               people: pii.TextRedactor | None = None) -> list[tuple[str, str]]:
+    """Tooltip lines of one relationship, with its provenance (source file and row); a
+    memo has its personal data masked when ``people`` (a text redactor) is given."""
     p = props or {}
     lines = [("关系", REL_TEXT.get(rel, rel))]
     amount = p.get("amount")
     if isinstance(amount, (int, float)) and amount == amount:
         lines.append(("金额", f"¥{amount:,.2f}"))
     if p.get("memo"):
-        lines.append(("备注", str(p["memo"])))
+        memo = str(p["memo"])
+        lines.append(("备注", people.mask(memo) if people is not None else memo))
     if at is not None and str(at) not in ("", "None", "NaT", "nan"):
         lines.append(("时间", str(at)))
     if source is not None and str(source) not in ("", "None", "nan"):

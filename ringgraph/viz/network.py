@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ringgraph.core import model as m
-from ringgraph.viz.describe import LABEL_TEXT, edge_lines, node_lines, props_of, shown
+from ringgraph.viz.describe import LABEL_TEXT, edge_lines, node_lines, props_of, shown, text_redactor
 
 MAX_NODES = 1500
 """Largest view drawn node by node; larger ones are summarised."""
@@ -324,7 +324,7 @@ def _options(n_nodes: int, physics: bool) -> dict:
 def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
                  subtitle: str | None = None, mask: bool = True, max_nodes: int = MAX_NODES,
                  keep_top: int = KEEP_TOP, height: str = "640px", physics: bool = True,
-                 csp: bool = True) -> NetworkView:
+                 csp: bool = True, people=None) -> NetworkView:
     """Render graph frames as an interactive, offline network view.
 
     Parameters
@@ -339,7 +339,8 @@ def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
         Page heading (escaped).
     mask : bool
         Mask personal data (phones, IDs, names, accounts, IPs, devices) in labels and
-        tooltips, and person names, phone numbers and IDs inside complaint texts.
+        tooltips, and person names, phone numbers and IDs inside complaint texts and memos
+        (however they are written; see :mod:`ringgraph.core.redact`).
     max_nodes : int
         Above this many nodes the view is summarised (see :func:`summarise`).
     height : str
@@ -349,6 +350,10 @@ def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
     csp : bool
         Add the Content-Security-Policy (only the tests switch it off, to check that
         escaping alone already stops injected markup).
+    people : TextRedactor, optional
+        The people to find in texts, e.g. every person of the store
+        (:func:`ringgraph.store.people.people_redactor`; :mod:`ringgraph.investigate`
+        passes it). Default: the names of the view's own borrowers and agents.
 
     Returns
     -------
@@ -383,9 +388,10 @@ def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
     dst = np.array([index[k] for k in zip(edges["dst_label"], edges["dst_key"])], dtype=np.int64)
     xy = _layout(len(nodes), src, dst)
 
-    # Borrowers' and agents' names in the view, to redact from complaint texts when masking.
-    names = nodes.loc[nodes["label"].isin([m.PERSON, m.AGENT]), "name"].dropna()
-    names = names.astype(str).tolist()
+    # The people to find in complaint texts when masking: the store's, else the view's.
+    if people is None:
+        names = nodes.loc[nodes["label"].isin([m.PERSON, m.AGENT]), "name"].dropna()
+        people = text_redactor(names.astype(str).tolist())
     vis_nodes = []
     for i, row in enumerate(nodes.itertuples(index=False)):
         colour, shape = STYLE.get(row.label, ("#999999", "dot"))
@@ -400,7 +406,7 @@ def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
         else:
             props = props_of(row.props)
             label = shown(row.label, row.key, row.name, mask)
-            tip = node_lines(row.label, row.key, row.name, props, mask, names)
+            tip = node_lines(row.label, row.key, row.name, props, mask, people)
             size = 7 + 3.2 * math.sqrt(deg[i])
             if row.ring_id:
                 tip.append(("团伙 ring", row.ring_id))
@@ -437,7 +443,8 @@ def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
         amount = props.get("amount")
         if row.rel == m.PAID and isinstance(amount, (int, float)) and amount == amount:
             label += f" ¥{amount:,.0f}"
-        tip = edge_lines(row.rel, props, row.source, row.row, row.at)
+        tip = edge_lines(row.rel, props, row.source, row.row, row.at,
+                         people if mask else None)
         if count > 1:
             tip.insert(1, ("数量", f"{count:,}"))
         vis_edges.append({"id": j, "from": int(src[j]), "to": int(dst[j]), "label": label,
