@@ -43,7 +43,7 @@ __all__ = ["PERSONAL_LABELS", "TOKEN_PREFIX", "Found", "PiiFinder", "TextRedacto
 # Labels whose keys and names identify a person (directly or as a quasi-identifier).
 PERSONAL_LABELS = (m.PERSON, m.PHONE, m.AGENT, m.ACCOUNT, m.DEVICE, m.IP)
 TOKEN_PREFIX = {m.PERSON: "PER", m.PHONE: "TEL", m.AGENT: "AGT", m.ACCOUNT: "ACC",
-                m.DEVICE: "DEV", m.IP: "IP", "Loan": "LOAN"}
+                m.DEVICE: "DEV", m.IP: "IP", "Loan": "LOAN", "Number": "NUM"}
 _ORGLIKE = re.compile(r"公司|中心|银行|事务所|工作室|商行|店|局|院|所|厂|集团|协会|平台")
 
 
@@ -163,7 +163,8 @@ def pseudonymise(label: str, value, key: str | bytes) -> str:
     return f"{TOKEN_PREFIX.get(label, label.upper())}-{digest[:16]}"
 
 
-_KIND_LABEL = {"phone": m.PHONE, "id": m.PERSON, "account": m.ACCOUNT, "name": m.PERSON}
+_KIND_LABEL = {"phone": m.PHONE, "id": m.PERSON, "account": m.ACCOUNT, "number": "Number",
+               "name": m.PERSON}
 
 
 class TextRedactor:
@@ -216,6 +217,6 @@ def mask_found(found: Found) -> str:
         return mask_phone(found.value)
     if found.kind == "id":
         return mask_id(found.value)
-    if found.kind == "account":
+    if found.kind in ("account", "number"):
         return mask_account(found.value)
     return mask_name(found.value)

@@ -46,12 +46,13 @@ _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _TOKEN = rf"[\d{_OTHER_DIGITS}{_X}]"
 _RUN = re.compile(rf"{_TOKEN}(?:{_SEP}{{0,3}}{_TOKEN})*")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
+_HIDDEN = re.compile(r"(?=(1[3-9]\d{9}|\d{17}[\dX]))")
 _ID = re.compile(r"\d{17}[\dX]")
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Characters that end a name in "本人王芳在…" (prepositions, verbs, particles), so the name
 # is not read as "王芳在".
-_STOP = "在于因向从是已今现的自通曾被对和与及就也要欠借申去近为来住家名身于将把请称无所不现年月日"
+_STOP = "在于因向从是已今现的自通曾被对和与及就也要欠借申去近为来住家名身将把请称无所不"
 _NAME_CHAR = rf"[{_HAN}](?<![{_STOP}])"
 # Common surnames: after a bare marker (本人, 投诉人) only a surname starts a name, so
 # "本人在…" or "投诉人称…" is not taken for one.
@@ -79,10 +80,11 @@ class Found:
     ----------
     start, end : int
         Span in the text as given.
-    kind : {"phone", "id", "account", "name"}
+    kind : {"phone", "id", "account", "number", "name"}
     value : str
         Normalised value: ``+86`` and 11 digits, an 18-character ID (``X`` upper case), the
-        account's digits, or the name without invisible characters.
+        account's digits, the digits of a stretch that hides a phone or ID among other
+        digits (``number``), or the name without invisible characters.
     """
 
     start: int
@@ -123,19 +125,35 @@ def _numbers_in(run: re.Match) -> list[Found]:
         n += len(digits)
         end_at[n] = base + seg.end()
         parts.append(digits)
-    ds, found, i = "".join(parts), [], 0
+    ds, hits, i = "".join(parts), [], 0
     while i < n:
         hit = _number_at(ds, i, end_at)
         if hit is None:
             i = min(b for b in end_at if b > i)  # the next place a number can start
             continue
-        kind, length, value = hit
-        found.append(Found(start_at[i] - (1 if i == 0 and plus else 0), end_at[i + length],
-                           kind, value))
-        i += length
-    if not found and 12 <= n <= 19 and ds.isdigit() and not _NOT_WHITE.search(text):
-        found.append(Found(base, run.end(), "account", ds))  # grouped: 6222 0212 3456 7890
-    return found
+        hits.append((i, i + hit[1], hit[0], hit[2]))
+        i += hit[1]
+    if not hits and 12 <= n <= 19 and ds.isdigit() and not _NOT_WHITE.search(text):
+        return [Found(base, run.end(), "account", ds)]  # grouped: 6222 0212 3456 7890
+    # A phone or ID may still hide across what was found, glued to other digits
+    # ("1381234567 8110105…"): the stretch from the boundary before it to the one after is
+    # masked whole, merged with any number it overlaps (masking too much is safe).
+    covered = bytearray(n)
+    for a, b, _, _ in hits:
+        covered[a:b] = b"\1" * (b - a)
+    for hidden in _HIDDEN.finditer(ds):
+        p, q = hidden.start(1), hidden.end(1)
+        if 0 in covered[p:q]:  # some of its digits are in no number found
+            lo = max(x for x in start_at if x <= p)
+            hits.append((lo, min(x for x in end_at if x >= q), "number", ""))
+    spans: list[list] = []
+    for a, b, kind, value in sorted(hits):
+        if spans and a < spans[-1][1]:
+            spans[-1][1], spans[-1][2] = max(b, spans[-1][1]), "number"
+        else:
+            spans.append([a, b, kind, value])
+    return [Found(start_at[a] - (1 if a == 0 and plus else 0), end_at[b], kind,
+                  value if kind != "number" else ds[a:b]) for a, b, kind, value in spans]
 
 
 def _number_at(ds: str, i: int, bounds: dict) -> tuple[str, int, str] | None:
@@ -145,6 +163,8 @@ def _number_at(ds: str, i: int, bounds: dict) -> tuple[str, int, str] | None:
         j = i + len(prefix)
         if j + 11 in bounds and _MOBILE.fullmatch(ds, j, j + 11):
             return "phone", len(prefix) + 11, "+86" + ds[j:j + 11]
+    # After the phone: "18738518526、187.3851" must read as a phone and more, not an ID;
+    # an ID that starts like a phone ends up masked whole as a "number" (see above).
     if i + 18 in bounds and _ID.fullmatch(ds, i, i + 18):
         return "id", 18, ds[i:i + 18]
     # An unseparated account number: 12-19 digits from one boundary to the next.
