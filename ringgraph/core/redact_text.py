@@ -174,8 +174,6 @@ def _number_at(ds: str, i: int, bounds: dict) -> tuple[str, int, str] | None:
     return None
 
 
-
-
 # Characters that may hide a name from a plain search: invisible ones between its characters,
 # CJK compatibility ideographs and Kangxi radicals that NFKC maps to the ordinary ideograph.
 _NAME_DISGUISE = re.compile(f"[{_INVISIBLE}\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
@@ -204,7 +202,7 @@ class PiiFinder:
     names : iterable of str
         Names to find (at least 2 characters; shorter ones are ignored, a single character
         would wreck the text). Build one finder per store or pack and reuse it: the names
-        are compiled into one regex once.
+        are compiled into one automaton once.
 
     Examples
     --------
@@ -279,8 +277,8 @@ def _strip_invisible(text: str) -> str:
 
 def _without_overlaps(found: list[Found]) -> list[Found]:
     # Earliest first, longest first at the same start; a finding inside an earlier one
-    # is dropped, one that overlaps it partly is cut to where the earlier one ends
-    # (masking too much is safe, too little is not).
+    # is dropped, one that overlaps it partly is merged into it (the merged span is
+    # replaced whole: masking too much is safe, too little is not).
     out: list[Found] = []
     for f in sorted(found, key=lambda x: (x.start, -x.end, x.kind)):
         if out and f.start < out[-1].end:
