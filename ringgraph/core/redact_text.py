@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -72,8 +72,7 @@ _INTRO = re.compile(
     rf"|{_LABELLED}(?P<lab>{_NAME_CHAR}(?:[{_INVISIBLE}]*{_NAME_CHAR}){{1,3}})")
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """One piece of personal data in a text.
 
     Attributes
