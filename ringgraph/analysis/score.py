@@ -48,28 +48,17 @@ TYPE_NAMES = {
 
 def display_ident(ident_type: str, ident: str, names: dict | None = None,
                   mask: bool = True) -> str:
-    """How an identifier is shown in a reason; personal data masked unless ``mask=False``."""
+    """How an identifier is shown in a reason; personal data masked unless ``mask=False``
+    (by :func:`ringgraph.core.redact.mask`, as in views and packs)."""
     name = (names or {}).get((ident_type, ident), "")
     if not mask:
         return f"{name} ({ident})" if name and name != ident else ident
-    if ident_type == m.PHONE:
-        return pii.mask_phone(ident)
-    if ident_type == m.ACCOUNT:
-        return pii.mask_account(ident)
-    if ident_type == m.AGENT:
-        return pii.mask_name(ident.split("|")[0])
-    if ident_type == m.IP:
-        return pii.mask_ip(ident)
-    if ident_type == m.DEVICE:
-        return pii.mask_device(ident)
+    if ident_type in pii.PERSONAL_LABELS:
+        return pii.mask(ident_type, ident, name)
     if ident_type == m.DOCUMENT:
         short = ident.removeprefix("sha256:")[:12] + "…"
         return f"{name} {short}".strip()
-    if ident_type == m.ORG:
-        return name or ident
-    if ident_type == m.PERSON:
-        return pii.mask_id(ident)
-    return ident
+    return pii.mask(ident_type, ident, name)
 
 
 @dataclass

@@ -53,6 +53,7 @@ from ringgraph.evidence.manifest import (FORMAT, FORMAT_VERSION, MANIFEST, MANIF
                                          write_zip)
 from ringgraph.evidence.pii_modes import KEY_ENV, EvidenceError, make_redactor
 from ringgraph.evidence.writers import descriptions, writers
+from ringgraph.store.people import known_people
 
 _EXTRA_LIBS = ("fpdf2", "fonttools", "matplotlib", "jinja2", "pyvis")
 
@@ -280,7 +281,8 @@ def export_pack(store: GraphStore, result: RingResult, ring_id: str, out_dir: st
     target = _check_out(Path(out_dir), ring_id)
     case = collect_case(store, result, ring_id, store_kind=store_kind,
                         allow_stale=allow_stale)
-    red.prepare(case.nodes)
+    # Names in texts: the pack's people and everyone else the store knows.
+    red.prepare(case.nodes, known_people(store))
     out = target.out
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

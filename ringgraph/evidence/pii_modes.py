@@ -22,9 +22,11 @@ the GraphML and the i2 link table:
 Organisations, institutions, documents (file hashes, certificate numbers, issuers) and
 complaint ticket numbers are not personal data and appear as stored in every mode.
 
-Free text (complaint texts, transfer memos) is scanned for resident IDs, phone numbers,
-long account numbers and the names of the pack's people, which are masked or replaced by
-their tokens.
+Free text (complaint texts, transfer memos) is scanned for resident IDs, phone numbers
+and long account numbers however they are written (full-width, dotted, spaced, with
+invisible characters), the names of the pack's people and of every other person the store
+knows, and self-introduced names (``本人…``, ``我叫…``, ``姓名：…``); they are masked or
+replaced by their tokens. Every mask and token comes from :mod:`ringgraph.core.redact`.
 """
 
 from __future__ import annotations
@@ -32,49 +34,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from ringgraph.core import keys
 from ringgraph.core import model as m
 from ringgraph.core import redact as pii
-from ringgraph.viz.describe import mask_payee
+from ringgraph.core.redact import PERSONAL_LABELS, person_name
+from ringgraph.store.people import people_of
 from ringgraph.core.errors import EvidenceError  # noqa: F401 - raised by the evidence layer
 
 PII_MODES = ("full", "masked", "pseudonymised")
 KEY_ENV = "RINGGRAPH_PSEUDONYM_KEY"
 MIN_KEY_CHARS = 16
 
-# Labels whose keys and names identify a person (directly or as a quasi-identifier).
-PERSONAL_LABELS = (m.PERSON, m.PHONE, m.AGENT, m.ACCOUNT, m.DEVICE, m.IP)
-_PREFIX = {m.PERSON: "PER", m.PHONE: "TEL", m.AGENT: "AGT", m.ACCOUNT: "ACC",
-           m.DEVICE: "DEV", m.IP: "IP", "Loan": "LOAN"}
-
-# The same patterns the on-screen redaction uses (ringgraph.viz.describe.redact_text).
-_ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_ACCOUNT_IN_TEXT = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
-
 
 def _clean(value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return str(value)
-
-
-def person_name_of(label: str, key: str, name) -> str:
-    """The name of a Person or Agent node: its ``name``, else the name inside its key
-    (agents' keys are ``name|phone``, partly masked IDs' ``masked:ID|name``)."""
-    n = _clean(name)
-    if n:
-        return n
-    if label == m.AGENT:
-        return key.split("|")[0]
-    if key.startswith("masked:") and "|" in key:
-        return key.split("|", 1)[1]
-    return ""
 
 
 class Redactor:
@@ -86,23 +64,18 @@ class Redactor:
     mode = "full"
 
     def __init__(self) -> None:
-        self._names: dict[str, str] = {}
+        self._text = pii.TextRedactor()
 
     # -- set-up ----------------------------------------------------------------------
-    def prepare(self, nodes: pd.DataFrame) -> None:
-        """Learn the pack's people: names to find inside free text."""
-        names: dict[str, str] = {}
-        for label, key, name in zip(nodes["label"], nodes["key"], nodes["name"]):
-            if label in (m.PERSON, m.AGENT):
-                n = person_name_of(label, key, name)
-                if len(n) >= 2:
-                    # The first (in key order) wins when two people share a name.
-                    names.setdefault(n, self.entity_id(label, key))
-            elif label == m.ACCOUNT:
-                payee = _clean(name)
-                if len(payee) >= 2 and mask_payee(payee) != payee:
-                    names.setdefault(payee, self.entity_id(label, key))
-        self._names = names
+    def prepare(self, nodes: pd.DataFrame,
+                people: Mapping[str, tuple[str, str]] | None = None) -> None:
+        """Learn the people whose names are found in free text: the pack's own (``nodes``)
+        and every other person the store knows (``people``, from
+        :func:`ringgraph.store.people.known_people`); a pack's own node wins a shared name."""
+        names = people_of(nodes)
+        for name, node in (people or {}).items():
+            names.setdefault(name, node)
+        self._text = pii.TextRedactor(names)
 
     @property
     def key_id(self) -> str | None:
@@ -118,7 +91,7 @@ class Redactor:
         """The display value of a node (what a person reads in a table or the report)."""
         name = _clean(name)
         if label in (m.PERSON, m.AGENT):
-            return person_name_of(label, key, name) or key
+            return person_name(label, key, name) or key
         if label == m.DOCUMENT:
             return f"{name} {key.split(':', 1)[-1][:12]}".strip()
         if label in (m.ORG, m.INSTITUTION):
@@ -146,20 +119,6 @@ class Redactor:
         """Replace displays inside an already-masked sentence (pseudonymised mode only)."""
         return value
 
-    # -- helpers for subclasses --------------------------------------------------------
-    def _scrub(self, text: str, id_fn, phone_fn, account_fn, name_fn) -> str:
-        t = _clean(text)
-        if not t:
-            return t
-        t = _ID_IN_TEXT.sub(lambda mt: id_fn(mt.group(0).upper()), t)
-        t = _PHONE_IN_TEXT.sub(lambda mt: phone_fn(re.sub(r"\D", "", mt.group(0))[-11:]), t)
-        t = _ACCOUNT_IN_TEXT.sub(lambda mt: account_fn(mt.group(0)), t)
-        # Longest names first, so "张建国" is replaced whole before "张建" could match in it.
-        for n in sorted(self._names, key=lambda s: (-len(s), s)):
-            if n in t:
-                t = t.replace(n, name_fn(n))
-        return t
-
 
 class FullRedactor(Redactor):
     """Personal data as stored (for a pack whose recipient is entitled to it)."""
@@ -174,7 +133,8 @@ class MaskedRedactor(Redactor):
         super().__init__()
         self._local: dict[tuple[str, str], str] = {}
 
-    def prepare(self, nodes: pd.DataFrame) -> None:
+    def prepare(self, nodes: pd.DataFrame,
+                people: Mapping[str, tuple[str, str]] | None = None) -> None:
         # Pack-local numbers in key order: deterministic for the same data, meaningless
         # outside the pack.
         local: dict[tuple[str, str], str] = {}
@@ -183,7 +143,7 @@ class MaskedRedactor(Redactor):
             for i, k in enumerate(ks, start=1):
                 local[(label, k)] = f"{label}-{i:04d}"
         self._local = local
-        super().prepare(nodes)
+        super().prepare(nodes, people)
 
     def entity_id(self, label: str, key: str) -> str:
         if label in PERSONAL_LABELS:
@@ -194,33 +154,22 @@ class MaskedRedactor(Redactor):
         return super().entity_id(label, key)
 
     def show(self, label: str, key: str, name) -> str:
-        name = _clean(name)
-        if label == m.PHONE:
-            return pii.mask_phone(key)
-        if label in (m.PERSON, m.AGENT):
-            n = person_name_of(label, key, name)
-            return pii.mask_name(n) if n else pii.mask_id(key)
-        if label == m.ACCOUNT:
-            return pii.mask_account(key)
-        if label == m.IP:
-            return pii.mask_ip(key)
-        if label == m.DEVICE:
-            return pii.mask_device(key)
+        if label in PERSONAL_LABELS:
+            return pii.mask(label, key, name)
         return super().show(label, key, name)
 
     def id_number(self, person_key: str) -> str:
         return pii.mask_id(person_key)
 
     def payee(self, account_key: str, name) -> str:
-        return mask_payee(_clean(name))
+        return pii.mask_payee(_clean(name))
 
     def loan_account(self, value) -> str:
         v = _clean(value)
         return pii.mask_account(v) if v else v
 
     def text(self, value) -> str:
-        return self._scrub(value, pii.mask_id, pii.mask_phone, pii.mask_account,
-                           pii.mask_name)
+        return self._text.mask(value)
 
 
 class PseudonymRedactor(Redactor):
@@ -239,10 +188,9 @@ class PseudonymRedactor(Redactor):
         return hmac.new(self._key, b"ringgraph-key-id", hashlib.sha256).hexdigest()[:16]
 
     def token(self, label: str, key: str) -> str:
-        """``PREFIX-`` + 16 hex digits of HMAC-SHA256(key, ``label`` U+001F ``key``)."""
-        digest = hmac.new(self._key, f"{label}\x1f{key}".encode("utf-8"),
-                          hashlib.sha256).hexdigest()
-        return f"{_PREFIX.get(label, label.upper())}-{digest[:16]}"
+        """``PREFIX-`` + 16 hex digits of HMAC-SHA256(key, ``label`` U+001F ``key``)
+        (:func:`ringgraph.core.redact.pseudonymise`)."""
+        return pii.pseudonymise(label, key, self._key)
 
     def entity_id(self, label: str, key: str) -> str:
         if label in PERSONAL_LABELS:
@@ -262,21 +210,16 @@ class PseudonymRedactor(Redactor):
         # A company payee keeps its name; a person's is dropped (the account's token is
         # the account's identity).
         name = _clean(name)
-        return name if mask_payee(name) == name else ""
+        return name if pii.mask_payee(name) == name else ""
 
     def loan_account(self, value) -> str:
         v = _clean(value)
         return self.token("Loan", v) if v else v
 
-    def _phone(self, digits: str) -> str:
-        # The same normalisation as the Phone nodes' keys, so a number in a text gets the
-        # token of its node.
-        return self.token(m.PHONE, keys.phone_key(digits) or digits)
-
     def text(self, value) -> str:
-        return self._scrub(value, lambda v: self.token(m.PERSON, v), self._phone,
-                           lambda v: self.token(m.ACCOUNT, v),
-                           lambda n: self._names[n])
+        # A number or known name in a text gets the token of its node (phones, IDs and
+        # accounts are found already normalised to their node keys).
+        return self._text.pseudonymise(value, self._key)
 
     def remember_shown(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Masked displays (e.g. ``138****8000`` inside a stored reason) and their tokens."""

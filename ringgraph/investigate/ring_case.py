@@ -16,9 +16,10 @@ from ringgraph.analysis.result import Ring, RingResult
 from ringgraph.case.extract import CaseData, collect_case, documents_reuse
 from ringgraph.case.view import view_frames
 from ringgraph.core import model as m
-from ringgraph.investigate.subgraph import Subgraph, complaint_table, decorate
+from ringgraph.investigate.subgraph import Subgraph, complaint_table, decorate, people_or_view
 from ringgraph.case.texts import SideBySide, side_by_side
 from ringgraph.store.base import GraphStore
+from ringgraph.store.people import people_redactor
 from ringgraph.viz.describe import LABEL_TEXT, mask_payee, shown as _shown
 from ringgraph.viz.network import NetworkView
 
@@ -185,12 +186,14 @@ def ring(result: RingResult, store: GraphStore, ring_id: str, *, shared_only: bo
                                          institutions=institutions)
     nodes_view = decorate(nodes_view, edges_view, mask, {c: r.ring_id for c in r.complaint_ids},
                           set())
-    sub = Subgraph(nodes=nodes_view, edges=edges_view, title=r.ring_id, mask=mask)
-    complaints = complaint_table(case.nodes, case.edges, mask)
+    people = people_redactor(store)
+    sub = Subgraph(nodes=nodes_view, edges=edges_view, title=r.ring_id, mask=mask,
+                   people=people)
+    complaints = complaint_table(case.nodes, case.edges, mask, people)
     documents = documents_reuse(case)
     return RingCase(ring=r, complaints=complaints, identifiers=_identifiers(r, mask),
-                    documents=documents, fees=_fees(case, mask), subgraph=sub, case=case,
-                    mask=mask)
+                    documents=documents, fees=_fees(case, mask, people), subgraph=sub,
+                    case=case, mask=mask)
 
 
 def _identifiers(r: Ring, mask: bool) -> pd.DataFrame:
@@ -204,19 +207,20 @@ def _identifiers(r: Ring, mask: bool) -> pd.DataFrame:
     return ident[cols]
 
 
-def _fees(case: CaseData, mask: bool) -> pd.DataFrame:
+def _fees(case: CaseData, mask: bool, people=None) -> pd.DataFrame:
     """The case's fee transfers for display (payer and account masked when asked)."""
     f = case.fees()
     cols = ["at", "payer", "account", "payee", "amount", "memo", "shared_payers", "eid"]
     if not len(f):
         return pd.DataFrame(columns=cols)
     payee = [case.name(m.ACCOUNT, k) for k in f["account"]]
+    red = people_or_view(case.nodes, people) if mask else None
     return pd.DataFrame({
         "at": f["at"].to_numpy(),
         "payer": [_shown(m.PERSON, k, case.name(m.PERSON, k), mask) for k in f["payer"]],
         "account": [_shown(m.ACCOUNT, k, n, mask) for k, n in zip(f["account"], payee)],
         "payee": [mask_payee(n) if mask else n for n in payee],
         "amount": f["amount"].to_numpy(),
-        "memo": f["memo"].to_numpy(),
+        "memo": [red.mask(x) if red else x for x in f["memo"]],
         "shared_payers": f["shared_payers"].to_numpy(),
         "eid": f["eid"].to_numpy()})

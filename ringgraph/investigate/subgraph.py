@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -11,7 +11,8 @@ from ringgraph.analysis.result import RingResult
 from ringgraph.core import model as m
 from ringgraph.core.model import props_of
 from ringgraph.store.base import GraphStore
-from ringgraph.viz.describe import LABEL_TEXT, redact_text, shown as _shown
+from ringgraph.store.people import people_redactor
+from ringgraph.viz.describe import LABEL_TEXT, shown as _shown, text_redactor
 from ringgraph.viz.network import NetworkView, network_view
 
 
@@ -30,12 +31,15 @@ class Subgraph:
     title : str
     mask : bool
         Whether views of it mask personal data by default.
+    people : TextRedactor, optional
+        Every person of the store, found and masked in texts (not only the view's own).
     """
 
     nodes: pd.DataFrame
     edges: pd.DataFrame
     title: str = ""
     mask: bool = True
+    people: object = field(default=None, repr=False)
 
     def counts(self) -> dict[str, int]:
         """Number of nodes per label."""
@@ -45,6 +49,7 @@ class Subgraph:
         """Interactive network view (see :func:`ringgraph.viz.network_view` for options)."""
         kw.setdefault("title", self.title)
         kw.setdefault("mask", self.mask)
+        kw.setdefault("people", self.people)
         return network_view(self.nodes, self.edges, **kw)
 
     def table(self) -> pd.DataFrame:
@@ -55,7 +60,7 @@ class Subgraph:
 
     def complaints(self) -> pd.DataFrame:
         """Complaints in the subgraph with their properties (text redacted when masked)."""
-        return complaint_table(self.nodes, self.edges, self.mask)
+        return complaint_table(self.nodes, self.edges, self.mask, self.people)
 
     def __repr__(self) -> str:
         return (f"<Subgraph {self.title!r}: {len(self.nodes)} nodes {self.counts()}, "
@@ -127,18 +132,17 @@ def neighbourhood(store: GraphStore, label: str, key: str, hops: int = 1,
     focus = nodes.loc[nodes["focus"], "shown"]
     title = f"{LABEL_TEXT.get(label, label)} {focus.iloc[0] if len(focus) else ''} · {hops} 跳 hops"
     return Subgraph(nodes=nodes.reset_index(drop=True), edges=edges.reset_index(drop=True),
-                    title=title, mask=mask)
+                    title=title, mask=mask, people=people_redactor(store))
 
 
-def complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool) -> pd.DataFrame:
+def complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool,
+                    people=None) -> pd.DataFrame:
     c = nodes[nodes["label"] == m.COMPLAINT]
     props = [props_of(p) for p in c["props"]]
     filed = edges[edges["rel"] == m.FILED]
     person_of = dict(zip(filed["dst_key"], filed["src_key"]))
     persons = nodes[nodes["label"] == m.PERSON].set_index("key")["name"].to_dict()
-    # Borrowers' and agents' names are redacted from the texts (agents are people too).
-    names = nodes.loc[nodes["label"].isin([m.PERSON, m.AGENT]), "name"].dropna()
-    names = [str(v) for v in names if isinstance(v, str)]
+    people = people_or_view(nodes, people)
     rows = []
     for key, p, src, row in zip(c["key"], props, c["source"], c["row"]):
         pk = person_of.get(key, "")
@@ -151,7 +155,7 @@ def complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool) -> pd.
             "institution": p.get("institution") or "",
             "demands": str(p.get("demands") or "").replace("|", "、"),
             "overdue_amount": p.get("overdue_amount"),
-            "text": redact_text(text, names) if mask else text,
+            "text": people.mask(text) if mask else text,
             "source": src, "row": row})
     cols = ["complaint_id", "received_at", "borrower", "province", "channel", "institution",
             "demands", "overdue_amount", "text", "source", "row"]
@@ -160,3 +164,12 @@ def complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool) -> pd.
     df["_missing"] = df["received_at"] == ""  # unreadable dates last, not first
     return (df.sort_values(["_missing", "received_at", "complaint_id"], kind="stable")
             .drop(columns="_missing").reset_index(drop=True))
+
+
+def people_or_view(nodes: pd.DataFrame, people):
+    """The store's people when known, else the borrowers and agents of ``nodes`` (agents
+    are people too), as one text redactor."""
+    if people is not None:
+        return people
+    names = nodes.loc[nodes["label"].isin([m.PERSON, m.AGENT]), "name"].dropna()
+    return text_redactor([str(v) for v in names if isinstance(v, str)])

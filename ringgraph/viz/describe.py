@@ -7,11 +7,13 @@ Everything here returns plain text. Escaping is the job of whoever puts the text
 
 from __future__ import annotations
 
-import re
-
 from ringgraph.core import model as m
 from ringgraph.core.model import props_of
 from ringgraph.core import redact as pii
+from ringgraph.core.redact import mask_payee
+
+__all__ = ["LABEL_TEXT", "REL_TEXT", "edge_lines", "mask_payee", "node_lines", "props_of",
+           "redact_text", "shown", "text_redactor"]
 
 # Display names of the labels and relationship types (Chinese first: the users read it).
 LABEL_TEXT: dict[str, str] = {
@@ -27,37 +29,26 @@ REL_TEXT: dict[str, str] = {
     m.VIA_ORG: "经由机构 via org", m.ATTACHED: "附件 attached", m.PAID: "付款 paid",
 }
 
-_ORGLIKE = re.compile(r"公司|中心|银行|事务所|工作室|商行|店|局|院|所|厂|集团|协会|平台")
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
-_ACCOUNT_IN_TEXT = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
 
 
-def mask_payee(name: str) -> str:
-    """A payee's name masked unless it is an organisation (a company name is not personal).
-
-    >>> mask_payee("国网浙江省电力有限公司"), mask_payee("王小明")
-    ('国网浙江省电力有限公司', '王**')
-    """
-    name = str(name or "")
-    return name if _ORGLIKE.search(name) else pii.mask_name(name)
+def text_redactor(names) -> pii.TextRedactor:
+    """``names`` as a :class:`~ringgraph.core.redact.TextRedactor` (built once, reused for
+    every text of a view): a redactor is returned as is, names are compiled into one."""
+    return names if isinstance(names, pii.TextRedactor) else pii.TextRedactor(
+        str(x) for x in names if x)
 
 
 def redact_text(text: str, names=()) -> str:
-    """Free text with phone numbers, resident IDs, long account numbers and the given
-    person names masked.
+    """Free text with phone numbers, resident IDs, long account numbers and person names
+    masked, however they are written (see :mod:`ringgraph.core.redact`).
+
+    ``names``: a :class:`~ringgraph.core.redact.TextRedactor` (every person the store
+    knows, :func:`ringgraph.store.people.people_redactor`) or names to find.
 
     >>> redact_text("投诉人张建，电话13812345678，身份证11010519491231002X", ["张建"])
     '投诉人张*，电话138****5678，身份证110105********002X'
     """
-    t = str(text or "")
-    t = _ID_IN_TEXT.sub(lambda mt: pii.mask_id(mt.group(0).upper()), t)
-    t = _PHONE_IN_TEXT.sub(lambda mt: pii.mask_phone(re.sub(r"\D", "", mt.group(0))[-11:]), t)
-    t = _ACCOUNT_IN_TEXT.sub(lambda mt: pii.mask_account(mt.group(0)), t)
-    # Longest names first, so "张建国" is masked whole before "张建" could match inside it.
-    for n in sorted({str(x) for x in names if x and len(str(x)) >= 2}, key=len, reverse=True):
-        t = t.replace(n, pii.mask_name(n))
-    return t
+    return text_redactor(names).mask(text)
 
 
 def _short(text: str, limit: int) -> str:
@@ -86,23 +77,14 @@ def shown(label: str, key: str, name: str, mask: bool = True) -> str:
         if label == m.ACCOUNT:
             return f"{key} {name}".strip()
         return key
-    if label == m.PHONE:
-        return pii.mask_phone(key)
-    if label in (m.PERSON, m.AGENT):
-        return pii.mask_name(name or key.split("|")[0])
-    if label == m.ACCOUNT:
-        return pii.mask_account(key)
-    if label == m.IP:
-        return pii.mask_ip(key)
-    if label == m.DEVICE:
-        return pii.mask_device(key)
-    return key
+    return pii.mask(label, key, name)
 
 
 def node_lines(label: str, key: str, name: str, props: dict, mask: bool = True,
                names=()) -> list[tuple[str, str]]:
-    """Tooltip lines ``(field, value)`` of one node; ``names`` are person names to redact
-    from complaint texts when masking."""
+    """Tooltip lines ``(field, value)`` of one node; ``names`` (a
+    :class:`~ringgraph.core.redact.TextRedactor`, or names) are the people to find in
+    complaint texts when masking."""
     p = props or {}
     lines = [(LABEL_TEXT.get(label, label), shown(label, key, name, mask))]
 
@@ -147,15 +129,18 @@ def node_lines(label: str, key: str, name: str, props: dict, mask: bool = True,
     return lines
 
 
-def edge_lines(rel: str, props: dict, source: str, row, at) -> list[tuple[str, str]]:
-    """Tooltip lines of one relationship, with its provenance (source file and row)."""
+def edge_lines(rel: str, props: dict, source: str, row, at,
+               people: pii.TextRedactor | None = None) -> list[tuple[str, str]]:
+    """Tooltip lines of one relationship, with its provenance (source file and row); a
+    memo has its personal data masked when ``people`` (a text redactor) is given."""
     p = props or {}
     lines = [("关系", REL_TEXT.get(rel, rel))]
     amount = p.get("amount")
     if isinstance(amount, (int, float)) and amount == amount:
         lines.append(("金额", f"¥{amount:,.2f}"))
     if p.get("memo"):
-        lines.append(("备注", str(p["memo"])))
+        memo = str(p["memo"])
+        lines.append(("备注", people.mask(memo) if people is not None else memo))
     if at is not None and str(at) not in ("", "None", "NaT", "nan"):
         lines.append(("时间", str(at)))
     if source is not None and str(source) not in ("", "None", "nan"):

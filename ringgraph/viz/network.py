@@ -43,7 +43,8 @@ import numpy as np
 import pandas as pd
 
 from ringgraph.core import model as m
-from ringgraph.viz.describe import LABEL_TEXT, edge_lines, node_lines, props_of, shown
+from ringgraph.viz.describe import (LABEL_TEXT, edge_lines, node_lines, props_of, shown,
+                                    text_redactor)
 from ringgraph.viz.layout import FONT_FACE, layout, options  # noqa: F401 - FONT_FACE re-exported
 from ringgraph.viz.view_frames import KEEP_TOP, degrees, summarise, view_frames
 
@@ -194,12 +195,9 @@ def _page(vis_nodes: list[dict], vis_edges: list[dict], counts: dict, members: i
         vis_js=js, vis_css=css, nonce=secrets.token_urlsafe(18), csp=csp, version=version)
 
 
-def _vis_nodes(nodes: pd.DataFrame, deg: np.ndarray, xy: np.ndarray, mask: bool
+def _vis_nodes(nodes: pd.DataFrame, deg: np.ndarray, xy: np.ndarray, mask: bool, people
                ) -> list[dict]:
     """vis-network node objects: label, shape, size, position, colours, tooltip lines."""
-    # Borrowers' and agents' names in the view, to redact from complaint texts when masking.
-    names = nodes.loc[nodes["label"].isin([m.PERSON, m.AGENT]), "name"].dropna()
-    names = names.astype(str).tolist()
     vis_nodes = []
     for i, row in enumerate(nodes.itertuples(index=False)):
         colour, shape = STYLE.get(row.label, ("#999999", "dot"))
@@ -214,7 +212,7 @@ def _vis_nodes(nodes: pd.DataFrame, deg: np.ndarray, xy: np.ndarray, mask: bool
         else:
             props = props_of(row.props)
             label = shown(row.label, row.key, row.name, mask)
-            tip = node_lines(row.label, row.key, row.name, props, mask, names)
+            tip = node_lines(row.label, row.key, row.name, props, mask, people)
             size = 7 + 3.2 * math.sqrt(deg[i])
             if row.ring_id:
                 tip.append(("团伙 ring", row.ring_id))
@@ -246,7 +244,8 @@ def _vis_nodes(nodes: pd.DataFrame, deg: np.ndarray, xy: np.ndarray, mask: bool
     return vis_nodes
 
 
-def _vis_edges(edges: pd.DataFrame, src: np.ndarray, dst: np.ndarray) -> list[dict]:
+def _vis_edges(edges: pd.DataFrame, src: np.ndarray, dst: np.ndarray, people=None
+               ) -> list[dict]:
     """vis-network edge objects: relationship (×count, fee amount), width, tooltip lines."""
     vis_edges = []
     for j, row in enumerate(edges.itertuples(index=False)):
@@ -256,7 +255,7 @@ def _vis_edges(edges: pd.DataFrame, src: np.ndarray, dst: np.ndarray) -> list[di
         amount = props.get("amount")
         if row.rel == m.PAID and isinstance(amount, (int, float)) and amount == amount:
             label += f" ¥{amount:,.0f}"
-        tip = edge_lines(row.rel, props, row.source, row.row, row.at)
+        tip = edge_lines(row.rel, props, row.source, row.row, row.at, people)
         if count > 1:
             tip.insert(1, ("数量", f"{count:,}"))
         vis_edges.append({"id": j, "from": int(src[j]), "to": int(dst[j]), "label": label,
@@ -269,7 +268,7 @@ def _vis_edges(edges: pd.DataFrame, src: np.ndarray, dst: np.ndarray) -> list[di
 def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
                  subtitle: str | None = None, mask: bool = True, max_nodes: int = MAX_NODES,
                  keep_top: int = KEEP_TOP, height: str = "640px", physics: bool = True,
-                 csp: bool = True) -> NetworkView:
+                 csp: bool = True, people=None) -> NetworkView:
     """Render graph frames as an interactive, offline network view.
 
     Parameters
@@ -284,7 +283,8 @@ def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
         Page heading (escaped).
     mask : bool
         Mask personal data (phones, IDs, names, accounts, IPs, devices) in labels and
-        tooltips, and person names, phone numbers and IDs inside complaint texts.
+        tooltips, and person names, phone numbers and IDs inside complaint texts and memos
+        (however they are written; see :mod:`ringgraph.core.redact`).
     max_nodes : int
         Above this many nodes the view is summarised (see :func:`summarise`).
     height : str
@@ -294,6 +294,10 @@ def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
     csp : bool
         Add the Content-Security-Policy (only the tests switch it off, to check that
         escaping alone already stops injected markup).
+    people : TextRedactor, optional
+        The people to find in texts, e.g. every person of the store
+        (:func:`ringgraph.store.people.people_redactor`; :mod:`ringgraph.investigate`
+        passes it). Default: the names of the view's own borrowers and agents.
 
     Returns
     -------
@@ -326,8 +330,12 @@ def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
     index = {k: i for i, k in enumerate(zip(nodes["label"], nodes["key"]))}
     src = np.array([index[k] for k in zip(edges["src_label"], edges["src_key"])], dtype=np.int64)
     dst = np.array([index[k] for k in zip(edges["dst_label"], edges["dst_key"])], dtype=np.int64)
-    vis_nodes = _vis_nodes(nodes, deg, layout(len(nodes), src, dst), mask)
-    vis_edges = _vis_edges(edges, src, dst)
+    # The people to find in complaint texts when masking: the store's, else the view's.
+    if people is None:
+        names = nodes.loc[nodes["label"].isin([m.PERSON, m.AGENT]), "name"].dropna()
+        people = text_redactor(names.astype(str).tolist())
+    vis_nodes = _vis_nodes(nodes, deg, layout(len(nodes), src, dst), mask, people)
+    vis_edges = _vis_edges(edges, src, dst, people if mask else None)
     counts = nodes.groupby("label")["count"].sum().astype(int).to_dict() \
         if len(nodes) else {}
     members = int(nodes.loc[nodes["ring_id"] != "", "count"].sum()) if len(nodes) else 0
