@@ -20,6 +20,7 @@ from ringgraph.core.keys import _HASH, _ID_FULL, _SPACES
 from ringgraph.core.keys import (_t2s, clean_digits, clean_series, id_check_chars,  # noqa: F401
                                  id_check_digit, org_key, phone_values)
 
+from etl.nested import CERT_LABEL, explode_json_attachments, json_list_items
 from etl.regions import PROVINCE_BY_CODE, short_province
 
 # Issue codes (stable: they end up in reports and tests).
@@ -208,7 +209,8 @@ def normalize_demands(s: pd.Series) -> pd.Series:
 
     def tags(cell: str) -> str:
         found = set()
-        for part in re.split(r"[、,，;；/|]", cell):
+        items = json_list_items(cell)
+        for part in (items if items is not None else re.split(r"[、,，;；/|]", cell)):
             p = _SPACES.sub("", part)
             if p:
                 found.add(DEMAND_VOCABULARY.get(p, "其他"))
@@ -227,23 +229,27 @@ def parse_attachments(s: pd.Series) -> pd.DataFrame:
     ``issuer``, ``cert_no``. A document without hash and certificate number is dropped: it
     cannot be identified.
     """
+    cols = ["pos", "doc_type", "sha256", "issuer", "cert_no"]
     t = s.fillna("").astype(str)
     t = t[t.str.strip() != ""]
     if t.empty:
-        return pd.DataFrame(columns=["pos", "doc_type", "sha256", "issuer", "cert_no"])
-    parts = t.str.split(r"[;；]", regex=True).explode()
+        return pd.DataFrame(columns=cols)
+    is_json = t.str.match(r"^\s*[\[{]")
+    parts = t[~is_json].str.split(r"[;；]", regex=True).explode()
     parts = parts[parts.str.strip() != ""]
     fields = parts.str.split("|", n=3, expand=True).reindex(columns=range(4), fill_value="")
     fields = fields.astype(object).where(fields.notna(), "")
-    fields = fields.apply(lambda c: _clean(c))
-    sha = fields[1].str.extract(_HASH)[0].fillna("").str.lower()
-    out = pd.DataFrame({
-        "pos": parts.index,
-        "doc_type": fields[0].to_numpy(),
-        "sha256": sha.to_numpy(),
-        "issuer": fields[2].to_numpy(),
-        "cert_no": fields[3].str.upper().str.replace(_SPACES, "", regex=True).to_numpy(),
-    })
+    delimited = pd.DataFrame({"pos": parts.index.to_numpy(), "doc_type": fields[0].to_numpy(),
+                              "sha256": fields[1].to_numpy(), "issuer": fields[2].to_numpy(),
+                              "cert_no": fields[3].to_numpy()}, columns=cols)
+    out = pd.concat([x for x in (delimited, explode_json_attachments(t[is_json])) if len(x)]
+                    or [delimited], ignore_index=True)
+    out = out.sort_values("pos", kind="stable").reset_index(drop=True)
+    for c in ("doc_type", "sha256", "issuer", "cert_no"):
+        out[c] = _clean(out[c].astype(object))
+    out["sha256"] = out["sha256"].str.extract(_HASH)[0].fillna("").str.lower()
+    out["cert_no"] = out["cert_no"].str.replace(CERT_LABEL, "", regex=True).str.upper() \
+        .str.replace(_SPACES, "", regex=True)
     return out[(out["sha256"] != "") | (out["cert_no"] != "")].reset_index(drop=True)
 
 

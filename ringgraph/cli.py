@@ -32,6 +32,12 @@ class UserError(click.ClickException):
         click.echo(f"ringgraph: error: {self.message}", err=True)
 
 
+class PartialError(click.ClickException):
+    """Some inputs could not be read while the others loaded: exit code 4."""
+
+    exit_code = 4
+
+
 def _console():
     from rich.console import Console
 
@@ -160,7 +166,8 @@ def ingest(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
     if rep.errors and rep.loaded == 0 and not any(f.duplicates for f in rep.files):
         raise UserError("nothing loaded: " + "; ".join(rep.errors))
     if rep.errors:
-        raise UserError(f"{len(rep.errors)} file(s) could not be read: " + "; ".join(rep.errors))
+        raise PartialError(f"partial: {len(rep.errors)} file(s) could not be read: "
+                           + "; ".join(rep.errors))
 
 
 def _load_mapping(path: Path) -> dict[str, str]:
@@ -203,6 +210,8 @@ def _print_ingest(rep, db: str, report: Path) -> None:
             con.print(f"{f.source}: headers not mapped: {', '.join(f.unmapped_headers)}")
         if f.error:
             con.print(f"[red]{f.error}[/]")
+        if getattr(f, "note", ""):
+            con.print(f"{f.source}: {f.note}")
     con.print(f"store: {db}  (+{rep.nodes_added} nodes, +{rep.edges_added} relationships)")
     con.print(f"report: {report}")
 
@@ -379,7 +388,8 @@ _add_evidence_commands(cli)  # export, verify
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: one-line errors, exit codes 0 ok, 1 user/input error, 2 usage, 3 bug."""
+    """Entry point: one-line errors, exit codes 0 ok, 1 user/input error, 2 usage, 3 bug,
+    4 partial (some input files could not be read; the others loaded)."""
     try:
         cli.main(args=argv, prog_name="ringgraph", standalone_mode=False)
     except click.exceptions.Abort:
