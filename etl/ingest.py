@@ -303,7 +303,8 @@ def _ingest_file(path: Path, name: str, run: _Run) -> None:
                 fr.note = "header only, no records"
             _load_batch(table, run)
     except EmptyExport as exc:
-        run.file(name).note = str(exc).split(": ", 1)[-1]
+        fr = run.file(name, "empty")
+        fr.note = str(exc).split(": ", 1)[-1]
     except (ExportError, OSError) as exc:
         # Unreadable as a whole (or from some point on): earlier chunks stay loaded.
         fr = run.file(name)
