@@ -32,7 +32,9 @@ _SHANGHAI = 8 * 3600
 
 
 def _time(cell: str, ts: int, pick: int) -> object:
-    """One ``created_at`` value: ISO (+08:00 or Z), epoch ms (number), epoch s (string)."""
+    """One ``created_at`` value: ISO (+08:00 or Z), epoch ms (number), epoch s (string),
+    or the Chinese form; empty stays empty. Derived from the record's true time, so a
+    duplicate row gets the same value."""
     if not cell:
         return None
     utc = int(ts) - _SHANGHAI          # ts is Shanghai wall-clock seconds
@@ -45,7 +47,7 @@ def _time(cell: str, ts: int, pick: int) -> object:
         return utc * 1000
     if pick < 9:
         return str(utc)
-    return cell
+    return d.strftime("%Y年%m月%d日 %H时%M分%S秒")
 
 
 def _attachments(cell: str, pick: int) -> list[dict] | None:
