@@ -48,6 +48,8 @@ class FileReport:
     unmapped_headers: list[str] = field(default_factory=list)
     error: str = ""
     note: str = ""                  # e.g. "empty file", "header only", "ids derived"
+    # Unmapped columns whose values look like identifiers → the field suggested for them.
+    suggested_mapping: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -296,6 +298,7 @@ def _ingest_file(path: Path, name: str, run: _Run) -> None:
         for table in iter_export(path, name, run.mapping, run.sheet, run.chunk_rows):
             fr = run.file(table.source, table.kind, table.unmapped_headers)
             fr.records += table.records
+            fr.suggested_mapping.update(table.suggested)
             if table.derived_ids:
                 table.frame["transfer_id"] = derive_transfer_ids(table.frame, twins)
                 fr.note = "no serial numbers: transfer ids derived from content"

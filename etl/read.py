@@ -42,6 +42,7 @@ class RawTable:
     records: int = 0                # data records seen, including quarantined ones
     field_issues: list[dict] = field(default_factory=list)   # source,row,field,reason,message
     derived_ids: bool = False       # transfers without a serial: ids made from content
+    suggested: dict[str, str] = field(default_factory=dict)  # unmapped identifier columns
 
 
 def map_headers(headers: list[str], mapping: dict[str, str] | None = None
@@ -125,7 +126,21 @@ def _table(name: str, headers: list[str], records: list[tuple[int, list]],
     derived = kind == schema.TRANSFER and "transfer_id" not in by_pos.values()
     return RawTable(source=name, kind=kind, frame=frame, raw_headers=[str(h) for h in headers],
                     unmapped_headers=unmapped, quarantine=quarantine, records=len(records),
-                    field_issues=issues, derived_ids=derived)
+                    field_issues=issues, derived_ids=derived,
+                    suggested=_suggest_unmapped(headers, by_pos, good))
+
+
+def _suggest_unmapped(headers: list, by_pos: dict[int, str], good: list[list]
+                      ) -> dict[str, str]:
+    """The mapping assistant's field for unmapped columns that look like identifiers."""
+    from etl.suggest import SAMPLE_ROWS, identifier_suggestions
+
+    free = [i for i, h in enumerate(headers) if i not in by_pos and str(h).strip()]
+    if not free or not good:
+        return {}
+    sample = good[:SAMPLE_ROWS // 4]
+    return identifier_suggestions({str(headers[i]): pd.Series([_cell(r[i]) for r in sample],
+                                                              dtype=object) for i in free})
 
 
 def _clean_cells(frame: pd.DataFrame, cols: list[str], name: str) -> list[dict]:
