@@ -208,6 +208,10 @@ def _print_ingest(rep, db: str, report: Path) -> None:
     for f in rep.files:
         if f.unmapped_headers:
             con.print(f"{f.source}: headers not mapped: {', '.join(f.unmapped_headers)}")
+        if getattr(f, "suggested_mapping", None):
+            con.print(f"{f.source}: unmapped columns that look like identifiers, suggested "
+                      "mapping (see `ringgraph mapping suggest`): " + ", ".join(
+                          f"{h!r}: {v}" for h, v in f.suggested_mapping.items()))
         if f.error:
             con.print(f"[red]{f.error}[/]")
         if getattr(f, "note", ""):
