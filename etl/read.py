@@ -111,11 +111,16 @@ def _table(name: str, headers: list[str], records: list[tuple[int, list]],
         good_rows.append(rowno)
         good.append(values[:width])
     cols = {f: [] for f in fields}
+    text = bool(good) and all(type(v) is str for v in good[0])
+    if text:
+        text = all(type(v) is str for r in good for v in r)
     if good:
         transposed = list(zip(*good))
         for pos, fld in by_pos.items():
             if fld in cols:
-                cols[fld] = [_cell(v) for v in transposed[pos]]
+                col = transposed[pos]
+                # Text exports hold only strings: no per-cell conversion needed.
+                cols[fld] = list(col) if text else [_cell(v) for v in col]
     frame = pd.DataFrame({f: (cols[f] if cols[f] else [""] * len(good)) for f in fields},
                          dtype=object)
     frame["row"] = pd.array(good_rows, dtype="int64")
@@ -166,6 +171,8 @@ def _clean_cells(frame: pd.DataFrame, cols: list[str], name: str) -> list[dict]:
 
 
 def _cell(v) -> str:
+    if type(v) is str:      # text exports: every cell, so checked first and cheaply
+        return v
     if v is None:
         return ""
     if isinstance(v, dt.datetime):

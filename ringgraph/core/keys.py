@@ -79,7 +79,12 @@ def clean_series(s: pd.Series) -> pd.Series:
 
 def clean_digits(s: pd.Series) -> pd.Series:
     """:func:`clean_series` plus :func:`fold_digits`: for phones, IDs and amounts."""
-    return clean_series(s).str.translate(_digit_table())
+    t = clean_series(s)
+    # Only non-ASCII values can hold foreign digits; translating just those is ~free.
+    other = t.str.contains(r"[^\x00-\x7f]", regex=True)
+    if other.any():
+        t = t.where(~other, t[other].str.translate(_digit_table()))
+    return t
 
 
 def phone_values(s: pd.Series) -> pd.DataFrame:
