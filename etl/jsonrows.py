@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 
 from etl.errors import ENCODING, JSON_TOO_DEEP, ROW_NOT_JSON, EmptyExport, ExportError
+from etl.textrows import decode_record
 
 MAX_JSON_LINE = 16 << 20      # bytes per record
 MAX_JSON_DEPTH = 32           # exports nest two or three levels; 32 is generous
-_CANDIDATES = ("utf-8-sig", "gb18030")
 
 
 def _depth(line: bytes) -> int:
@@ -40,15 +40,6 @@ def _depth(line: bytes) -> int:
         elif b in (0x5D, 0x7D):
             depth -= 1
     return best
-
-
-def _decode(line: bytes) -> str | None:
-    for enc in _CANDIDATES:
-        try:
-            return line.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 def flatten(obj: dict) -> dict:
@@ -79,9 +70,9 @@ def parse_record(line: bytes, name: str, rowno: int) -> tuple[dict | None, dict 
     if line.count(b"[") + line.count(b"{") > MAX_JSON_DEPTH and _depth(line) > MAX_JSON_DEPTH:
         return q(JSON_TOO_DEEP, f"nested deeper than {MAX_JSON_DEPTH} levels",
                  [f"first 200 bytes: {line[:200].hex()}"])
-    text = _decode(line)
+    text, why = decode_record(line)
     if text is None:
-        return q(ENCODING, "record not decodable as UTF-8 or GB18030", ["hex:" + line.hex()])
+        return q(ENCODING, f"record {why}", ["hex:" + line.hex()])
     try:
         obj = json.loads(text)
     except (ValueError, RecursionError):
@@ -120,9 +111,9 @@ def json_array_records(path: Path, name: str) -> tuple[list[tuple[int, dict]], l
         raise EmptyExport(f"{name}: file is empty")
     if _depth(data) > MAX_JSON_DEPTH + 2:
         raise ExportError(f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
-    text = _decode(data)
+    text, why = decode_record(data.removeprefix(b"\xef\xbb\xbf"))
     if text is None:
-        raise ExportError(f"{name}: encoding not recognised (tried UTF-8 and GB18030)")
+        raise ExportError(f"{name}: encoding not recognised ({why})")
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError) as exc:

@@ -28,21 +28,30 @@ CANDIDATES = ("utf-8", "gb18030")
 csv.field_size_limit(1 << 30)
 
 
-def _decode_one(fields: list[str]) -> list[str] | str:
-    """Fields decoded by the first candidate that fits, or a reason string."""
-    blob = _UNIT.join(fields).encode("latin-1")
+def decode_record(blob: bytes) -> tuple[str | None, str]:
+    """One record's bytes decoded by the first candidate encoding that fits: ``(text,
+    "")``, or ``(None, reason)``. The one encoding rule of every reader.
+
+    >>> decode_record("投诉".encode("gb18030")), decode_record("投诉".encode("utf-8")[:-1])
+    (('投诉', ''), (None, 'cut in the middle of a multi-byte character'))
+    """
     for enc in CANDIDATES:
         try:
-            text = blob.decode(enc)
+            return blob.decode(enc), ""
         except UnicodeDecodeError as exc:
             if enc == "utf-8" and exc.reason == "unexpected end of data" and \
                     exc.start >= len(blob) - 3:
-                return "cut in the middle of a multi-byte character"
-            continue
-        out = text.split(_UNIT)
-        if len(out) == len(fields):
-            return out
-    return f"not decodable as {' or '.join(CANDIDATES)}"
+                return None, "cut in the middle of a multi-byte character"
+    return None, f"not decodable as {' or '.join(CANDIDATES)}"
+
+
+def _decode_one(fields: list[str]) -> list[str] | str:
+    """Fields decoded by the first candidate that fits, or a reason string."""
+    text, why = decode_record(_UNIT.join(fields).encode("latin-1"))
+    if text is None:
+        return why
+    out = text.split(_UNIT)
+    return out if len(out) == len(fields) else "a field separator inside a field"
 
 
 def decode_batch(rows: list[tuple[int, list[str]]]) -> tuple[list, list]:
