@@ -99,3 +99,22 @@ def test_unreadable_subfolder_reported(tmp_path):
     finally:
         (d / "locked").chmod(0o755)
     assert rep.partial and any("locked" in e for e in rep.errors)
+
+
+def test_id_less_twins_are_two_transfers_and_chunking_keeps_ids(tmp_path):
+    p = tmp_path / "pay.csv"
+    rows = ["11010519491231002X,张三,6222000011112222,王五,1000.00,2024-05-03 09:00",
+            "11010519491231002X,张三,6222000011112222,王五,1000.00,2024-05-03 09:00",
+            "11010519491231002X,张三,6222 0000 1111 2222,王五,1,000,2024-05-04 09:00"]
+    p.write_text("payer_id_card,payer_name,payee_account,payee_name,amount,paid_at\n"
+                 + "\n".join(r.replace("1,000,", '"1,000",') for r in rows) + "\n",
+                 encoding="utf-8")
+    ids = []
+    for chunk in (1000, 1):
+        with DuckDBStore(tmp_path / f"g{chunk}.duckdb") as store:
+            rep = ingest([p], store, as_of=AS_OF, chunk_rows=chunk)
+            assert rep.loaded == 3
+            ids.append(sorted(store.edges((m.PAID,))["eid"]))
+            again = ingest([p], store, as_of=AS_OF, chunk_rows=chunk)
+            assert again.loaded == 0 and again.edges_added == 0
+    assert ids[0] == ids[1] and len(set(ids[0])) == 3
