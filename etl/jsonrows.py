@@ -109,14 +109,14 @@ def json_array_records(path: Path, name: str) -> tuple[list[tuple[int, dict]], l
     data = path.read_bytes()
     if not data.lstrip(b"\xef\xbb\xbf").strip():
         raise EmptyExport(f"{name}: file is empty")
-    if _depth(data) > MAX_JSON_DEPTH + 2:
-        raise ExportError(f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     text, why = decode_record(data.removeprefix(b"\xef\xbb\xbf"))
     if text is None:
         raise ExportError(f"{name}: encoding not recognised ({why})")
     try:
         doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise ExportError(f"{name}: JSON nested too deep to read") from None
+    except ValueError as exc:
         raise ExportError(f"{name}: not valid JSON ({str(exc)[:80]})") from None
     if isinstance(doc, dict):
         arrays = [v for v in doc.values() if isinstance(v, list)]

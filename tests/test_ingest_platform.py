@@ -118,3 +118,20 @@ def test_id_less_twins_are_two_transfers_and_chunking_keeps_ids(tmp_path):
             again = ingest([p], store, as_of=AS_OF, chunk_rows=chunk)
             assert again.loaded == 0 and again.edges_added == 0
     assert ids[0] == ids[1] and len(set(ids[0])) == 3
+
+
+def test_zip_of_exports_ingests_member_by_member(tmp_path):
+    import zipfile
+
+    from conftest import ticket, write_tickets
+
+    write_tickets(tmp_path / "a.csv", [ticket(1), ticket(2)])
+    z = tmp_path / "in.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(tmp_path / "a.csv", "july/a.csv")
+    with DuckDBStore(tmp_path / "g.duckdb") as store:
+        rep = ingest([z], store, as_of=AS_OF)
+        assert [(f.source, f.loaded) for f in rep.files] == [("in.zip/july/a.csv", 2)]
+        assert set(store.nodes(m.COMPLAINT)["source"]) == {"in.zip/july/a.csv"}
+        assert ingest([z], store, as_of=AS_OF).files[0].duplicates == 2
+    assert not list(tmp_path.glob("ringgraph-zip-*"))
