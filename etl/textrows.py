@@ -16,7 +16,7 @@ import csv
 import io
 from pathlib import Path
 
-from etl.errors import ENCODING, EmptyExport, ExportError
+from etl.errors import EmptyExport, ExportError
 
 _UNIT, _REC = "\x1f", "\x1e"
 _BATCH = 5_000
