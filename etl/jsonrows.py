@@ -82,9 +82,11 @@ def parse_record(line: bytes, name: str, rowno: int) -> tuple[dict | None, dict 
     return flatten(obj), None
 
 
-def jsonl_records(path: Path, name: str) -> tuple[list[tuple[int, dict]], list[dict]]:
-    """Records (line number, flat dict) and quarantine entries of a JSON Lines file."""
-    records, quarantine = [], []
+def iter_jsonl(path: Path, name: str, chunk_rows: int | None = None):
+    """Batches of (records, quarantine entries) of a JSON Lines file, streamed from disk:
+    at most ``chunk_rows`` records per batch (one batch when ``None``)."""
+    records: list[tuple[int, dict]] = []
+    quarantine: list[dict] = []
     seen_any = False
     with open(path, "rb") as fh:
         for i, line in enumerate(fh, start=1):
@@ -98,8 +100,21 @@ def jsonl_records(path: Path, name: str) -> tuple[list[tuple[int, dict]], list[d
                 records.append((i, rec))
             else:
                 quarantine.append(q)
+            if chunk_rows and len(records) >= chunk_rows:
+                yield records, quarantine
+                records, quarantine = [], []
     if not seen_any:
         raise EmptyExport(f"{name}: file is empty")
+    if records or quarantine:
+        yield records, quarantine
+
+
+def jsonl_records(path: Path, name: str) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """Records (line number, flat dict) and quarantine entries of a JSON Lines file."""
+    records, quarantine = [], []
+    for r, q in iter_jsonl(path, name):
+        records += r
+        quarantine += q
     return records, quarantine
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from etl import schema
 from etl.errors import (ENCODING, FIELD_TRUNCATED, NUL_STRIPPED, ROW_BLANK,  # noqa: F401
                         ROW_FIELD_COUNT, ROW_NOT_JSON, ROW_SHORT, EmptyExport, ExportError)
-from etl.jsonrows import json_array_records, jsonl_records
+from etl.jsonrows import iter_jsonl, json_array_records, jsonl_records
 from etl.textrows import text_records
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".jsonl", ".json", ".parquet")
@@ -315,13 +315,25 @@ def read_parquet(path: Path, name: str, mapping: dict[str, str] | None = None
 def iter_export(path: Path, name: str, mapping: dict[str, str] | None = None,
                 sheet: str | None = None, chunk_rows: int = 200_000):
     """Read an export as a stream of tables of at most ``chunk_rows`` records each, so a
-    million-row file never sits in memory whole (CSV is streamed from disk; workbooks and
-    JSONL are read whole, then cut). Raises :class:`ExportError` for unreadable files,
+    million-row file never sits in memory whole (CSV, TSV and JSON Lines are streamed from
+    disk; workbooks, Parquet and JSON arrays are read whole, then cut). Raises :class:`ExportError` for unreadable files,
     before anything is yielded when the problem is in the file as a whole."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
         yield from _text_chunks(path, name, mapping, chunk_rows,
                                 "\t" if suffix == ".tsv" else ",")
+        return
+    if suffix == ".jsonl":
+        prev = None
+        for records, quarantine in iter_jsonl(path, name, chunk_rows):
+            if records or prev is None:
+                prev = _records_table(name, records, quarantine, mapping)
+                yield prev
+            else:   # only broken lines after the last full chunk
+                yield RawTable(source=name, kind=prev.kind, frame=prev.frame.iloc[:0],
+                               raw_headers=prev.raw_headers,
+                               unmapped_headers=prev.unmapped_headers,
+                               quarantine=quarantine, records=len(quarantine))
         return
     for table in read_export(path, name, mapping, sheet):
         yield from _split(table, chunk_rows)

@@ -135,3 +135,13 @@ def test_zip_of_exports_ingests_member_by_member(tmp_path):
         assert set(store.nodes(m.COMPLAINT)["source"]) == {"in.zip/july/a.csv"}
         assert ingest([z], store, as_of=AS_OF).files[0].duplicates == 2
     assert not list(tmp_path.glob("ringgraph-zip-*"))
+
+
+def test_jsonl_streamed_in_chunks_gives_the_same_graph(platform, tmp_path):
+    graphs = []
+    for chunk in (200_000, 97):
+        with DuckDBStore(tmp_path / f"g{chunk}.duckdb") as store:
+            rep = ingest([platform / "exports"], store, as_of=AS_OF, chunk_rows=chunk)
+            graphs.append((_counts(store), [(f.records, f.loaded, f.duplicates,
+                                             f.quarantined) for f in rep.files]))
+    assert graphs[0] == graphs[1]
