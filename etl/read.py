@@ -204,7 +204,9 @@ def _text_chunks(path: Path, name: str, mapping: dict[str, str] | None,
     for item in stream:
         if item[0] == "end":
             if pending or bad_q or not yielded:
-                t = _table(name, headers, pending, mapping, truncated_last=item[1])
+                # Only the file's own last record can have been cut off.
+                cut = item[1] and bool(pending) and pending[-1][0] == item[2]
+                t = _table(name, headers, pending, mapping, truncated_last=cut)
                 yield _with_bad(t, bad_q)
             return
         _, good, bad = item
@@ -212,11 +214,11 @@ def _text_chunks(path: Path, name: str, mapping: dict[str, str] | None,
         bad_q += [dict(source=name, row=no, reason=ENCODING, field="",
                        message=f"record {why}; its bytes are kept", raw=["hex:" + hx])
                   for no, why, hx in bad]
-        if chunk_rows and len(pending) >= chunk_rows + 1:
-            # Keep the last record back: only the file's end can say it was cut off.
-            t = _table(name, headers, pending[:-1], mapping)
+        # Keep the last record back: only the file's end can say it was cut off.
+        while chunk_rows and len(pending) > chunk_rows:
+            t = _table(name, headers, pending[:chunk_rows], mapping)
             yield _with_bad(t, bad_q)
-            pending, bad_q, yielded = pending[-1:], [], True
+            pending, bad_q, yielded = pending[chunk_rows:], [], True
 
 
 def _with_bad(t: RawTable, bad_q: list[dict]) -> RawTable:

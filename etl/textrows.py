@@ -97,7 +97,7 @@ def _check_head(path: Path, name: str) -> tuple[int, bool]:
 
 def text_records(path: Path, name: str, delimiter: str = ","):
     """Yield ``("header", fields)`` once, then ``("rows", good, bad)`` batches, then
-    ``("end", truncated_last)``; raises :class:`ExportError` for a file unreadable whole."""
+    ``("end", last_record_cut_off, last_record_number)``; raises :class:`ExportError` for a file unreadable whole."""
     bom, ends_nl = _check_head(path, name)
     with open(path, "rb") as raw:
         raw.seek(bom)
@@ -113,8 +113,9 @@ def text_records(path: Path, name: str, delimiter: str = ","):
         yield ("header", header[0][1])
         batch: list[tuple[int, list[str]]] = []
         last: list[str] = []
-        for i, rec in enumerate(reader, start=1):
-            batch.append((i, rec))
+        i_last = 0
+        for i_last, rec in enumerate(reader, start=1):
+            batch.append((i_last, rec))
             last = rec
             if len(batch) >= _BATCH:
                 yield ("rows", *decode_batch(batch))
@@ -122,4 +123,4 @@ def text_records(path: Path, name: str, delimiter: str = ","):
         if batch:
             yield ("rows", *decode_batch(batch))
     # A last record without its line break, or ending inside a quoted field, was cut off.
-    yield ("end", bool(last) and (not ends_nl or last[-1].endswith(("\n", "\r"))))
+    yield ("end", bool(last) and (not ends_nl or last[-1].endswith(("\n", "\r"))), i_last)

@@ -72,8 +72,10 @@ def _cases(seed: int) -> dict[str, tuple[bytes, int, dict]]:
     for k in (5, 20):
         lines[k] = lines[k].decode("gb18030").encode("utf-8")
     cases["utf8_rows_in_gb18030.csv"] = (b"".join(lines), GOOD_ROWS, {})
-    data = b"".join(_csv_bytes(_rows(seed, "cut")))
-    cases["cut_mid_character.csv"] = (data[:-3], GOOD_ROWS, {GOOD_ROWS: "lost"})
+    r = _rows(seed, "cut")
+    r[-1][-1] = "见附件说明"          # the file ends inside this field's last character
+    data = b"".join(_csv_bytes(r))
+    cases["cut_mid_character.csv"] = (data[:-2], GOOD_ROWS, {GOOD_ROWS: "lost"})
     lines = _csv_bytes(_rows(seed, "nul"))
     lines[2] = lines[2].replace("催收".encode("utf-8"), "催\x00收".encode("utf-8"))
     cases["nul_byte.csv"] = (b"".join(lines), GOOD_ROWS, {2: "kept"})

@@ -147,3 +147,15 @@ def test_bom_only_and_header_only(damaged):
         read_export(folder / "bom_only.csv", "bom_only.csv")
     (t,) = read_export(folder / "header_only.csv", "header_only.csv")
     assert t.records == 0 and t.kind == "complaint"
+
+
+def test_csv_chunks_bounded_and_every_record_counted(damaged):
+    from etl.read import iter_export
+
+    folder, manifest = damaged
+    for name in ("gb18030_rows_in_utf8.csv", "cut_mid_character.csv"):
+        tables = list(iter_export(folder / name, name, chunk_rows=7))
+        assert max(len(t.frame) for t in tables) <= 7
+        assert sum(t.records for t in tables) == manifest[name]["records"]
+        lost = [q["row"] for t in tables for q in t.quarantine]
+        assert lost == [int(k) for k, v in manifest[name]["damaged"].items() if v == "lost"]
