@@ -95,109 +95,124 @@ def complaint_frames(df: pd.DataFrame, as_of: dt.datetime,
     canonical key; the Org node records its aliases and the merges it absorbed.
     """
     df = df.reset_index(drop=True)
+    v, issues = _complaint_values(df, as_of, org_merges)
+    nodes, edges = _complaint_nodes(df, v), _complaint_edges(df, v)
+    docs = _document_frames(df, v["cid"], v["at"])
+    if docs is not None:
+        nodes.append(docs[0])
+        edges.append(docs[1])
+    return Frames(nodes=_finish_nodes(nodes), edges=_finish_edges(edges),
+                  issues=pd.concat([i for i in issues if not i.empty] or
+                                   [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True))
+
+
+def _complaint_values(df: pd.DataFrame, as_of: dt.datetime, org_merges: list | None
+                      ) -> tuple[dict, list[pd.DataFrame]]:
+    """Every normalised column a complaint's nodes and edges are made of, and the field
+    issues normalising them raised."""
     issues = []
 
-    t = nz.parse_times(df["received_at"], as_of)
-    issues.append(_issues(df, t, "received_at"))
-    at = _time_str(t["value"])
+    def checked(field: str, result: pd.DataFrame) -> pd.DataFrame:
+        issues.append(_issues(df, result, field))
+        return result
 
+    t = checked("received_at", nz.parse_times(df["received_at"], as_of))
     names = nz.normalize_person_names(df["name"])
-    missing_name = pd.DataFrame({"issue": np.where(names == "", nz.NAME_MISSING, "")})
-    issues.append(_issues(df, missing_name, "name"))
-
-    ids = nz.normalize_ids(df["id_number"], as_of.date())
-    issues.append(_issues(df, ids, "id_number"))
-    phone = nz.normalize_phones(df["phone"])
-    issues.append(_issues(df, phone, "phone"))
-    contact = nz.normalize_phones(df["contact_phone"])
-    issues.append(_issues(df, contact, "contact_phone"))
-    agent_phone = nz.normalize_phones(df["agent_phone"])
-    issues.append(_issues(df, agent_phone, "agent_phone"))
-    amount = nz.parse_amounts(df["overdue_amount"])
-    issues.append(_issues(df, amount, "overdue_amount"))
-    ip = nz.normalize_ips(df["ip"])
-    issues.append(_issues(df, ip, "ip"))
-    device = nz.normalize_devices(df["device"])
-    province = nz.normalize_provinces(df["province"])
-    demands = nz.normalize_demands(df["demands"])
+    checked("name", pd.DataFrame({"issue": np.where(names == "", nz.NAME_MISSING, "")}))
+    ids = checked("id_number", nz.normalize_ids(df["id_number"], as_of.date()))
+    v = {f: checked(f, nz.normalize_phones(df[f]))
+         for f in ("phone", "contact_phone", "agent_phone")}
+    v["amount"] = checked("overdue_amount", nz.parse_amounts(df["overdue_amount"]))
+    v["ip"] = checked("ip", nz.normalize_ips(df["ip"]))
     org = nz.normalize_org_names(df["agent_org"])
     merged = {mg.variant: mg for mg in (org_merges or [])}
     if merged:
         org["key"] = org["key"].map(lambda k: merged[k].canonical if k in merged else k)
-    inst = nz.normalize_org_names(df["institution"])
     agent_name = nz.normalize_person_names(df["agent_name"])
-    channel = nz._clean(df["channel"])
-
     # Masked phones never become Phone nodes: a node would link on the mask alone.
-    def linkable(p: pd.DataFrame) -> pd.Series:
-        return p["value"].where(p["kind"] != "masked", "")
-
-    contact_v, phone_v, agent_phone_v = linkable(contact), linkable(phone), linkable(agent_phone)
-    pkey = person_keys(ids, names)
-    cid = df["complaint_id"].astype(str).str.strip()
-
+    linkable = {f: v[f]["value"].where(v[f]["kind"] != "masked", "") for f in
+                ("phone", "contact_phone", "agent_phone")}
     # An agent is a name within an organisation (their phones hang off the node), or, with
     # no organisation given, a name with a phone. A bare name is no identity: common names
     # would link strangers, so it stays on the complaint only.
     agent_key = pd.Series("", index=df.index, dtype=object)
     with_org = (agent_name != "") & (org["key"] != "")
-    with_phone = (agent_name != "") & ~with_org & (agent_phone_v != "")
+    with_phone = (agent_name != "") & ~with_org & (linkable["agent_phone"] != "")
     agent_key[with_org] = agent_name[with_org] + "|org:" + org["key"][with_org]
-    agent_key[with_phone] = agent_name[with_phone] + "|" + agent_phone_v[with_phone]
+    agent_key[with_phone] = agent_name[with_phone] + "|" + linkable["agent_phone"][with_phone]
+    v.update(at=_time_str(t["value"]), names=names, ids=ids, org=org, merged=merged,
+             agent_name=agent_name, agent_key=agent_key, linkable=linkable,
+             device=nz.normalize_devices(df["device"]),
+             province=nz.normalize_provinces(df["province"]),
+             demands=nz.normalize_demands(df["demands"]),
+             inst=nz.normalize_org_names(df["institution"]), channel=nz._clean(df["channel"]),
+             pkey=person_keys(ids, names), cid=df["complaint_id"].astype(str).str.strip())
+    return v, issues
 
+
+def _complaint_nodes(df: pd.DataFrame, v: dict) -> list[pd.DataFrame]:
+    at, ids, contact = v["at"], v["ids"], v["contact_phone"]
     complaint_props = _json_lines(pd.DataFrame({
-        "received_at": at, "channel": channel, "province": province,
-        "institution": inst["display"], "demands": demands, "overdue_amount": amount["value"],
+        "received_at": at, "channel": v["channel"], "province": v["province"],
+        "institution": v["inst"]["display"], "demands": v["demands"],
+        "overdue_amount": v["amount"]["value"],
         "loan_account": nz._clean(df["loan_account"]), "text": df["text"].fillna(""),
         "contact_phone_masked": contact["value"].where(contact["kind"] == "masked", ""),
-        "agent_name": agent_name,
+        "agent_name": v["agent_name"],
     }))
     person_props = _json_lines(pd.DataFrame({
-        "id_kind": ids["kind"], "id_province": ids["province"], "province": province,
+        "id_kind": ids["kind"], "id_province": ids["province"], "province": v["province"],
     }))
-
+    ip = v["ip"]
     nodes = [
-        _nodes(m.COMPLAINT, cid, cid, complaint_props, df, at),
-        _nodes(m.PERSON, pkey, names, person_props, df, at),
-        _nodes(m.INSTITUTION, inst["key"], inst["display"], None, df, at),
-        _nodes(m.DEVICE, device, device, None, df, at),
+        _nodes(m.COMPLAINT, v["cid"], v["cid"], complaint_props, df, at),
+        _nodes(m.PERSON, v["pkey"], v["names"], person_props, df, at),
+        _nodes(m.INSTITUTION, v["inst"]["key"], v["inst"]["display"], None, df, at),
+        _nodes(m.DEVICE, v["device"], v["device"], None, df, at),
         _nodes(m.IP, ip["value"], ip["value"],
                _json_lines(pd.DataFrame({"private": ip["private"]})), df, at),
-        _nodes(m.AGENT, agent_key, agent_name, None, df, at),
-        _nodes(m.ORG, org["key"], org["display"], _org_props(org, merged), df, at),
+        _nodes(m.AGENT, v["agent_key"], v["agent_name"], None, df, at),
+        _nodes(m.ORG, v["org"]["key"], v["org"]["display"], _org_props(v["org"], v["merged"]),
+               df, at),
     ]
-    for v, p in ((phone_v, phone), (contact_v, contact), (agent_phone_v, agent_phone)):
-        nodes.append(_nodes(m.PHONE, v, v, _json_lines(pd.DataFrame({"kind": p["kind"]})),
-                            df, at))
+    for f in ("phone", "contact_phone", "agent_phone"):
+        key = v["linkable"][f]
+        nodes.append(_nodes(m.PHONE, key, key,
+                            _json_lines(pd.DataFrame({"kind": v[f]["kind"]})), df, at))
+    return nodes
 
-    edges = [
+
+def _complaint_edges(df: pd.DataFrame, v: dict) -> list[pd.DataFrame]:
+    at, cid, pkey, agent_key = v["at"], v["cid"], v["pkey"], v["agent_key"]
+    org_key, ph = v["org"]["key"], v["linkable"]
+    return [
         _edges(m.FILED, m.PERSON, pkey, m.COMPLAINT, cid, df, at),
-        _edges(m.AGAINST, m.COMPLAINT, cid, m.INSTITUTION, inst["key"], df, at),
-        _edges(m.HAS_PHONE, m.PERSON, pkey, m.PHONE, phone_v, df, at),
-        _edges(m.CONTACT, m.COMPLAINT, cid, m.PHONE, contact_v, df, at),
-        _edges(m.SUBMITTED_FROM, m.COMPLAINT, cid, m.DEVICE, device, df, at),
-        _edges(m.SUBMITTED_FROM, m.COMPLAINT, cid, m.IP, ip["value"], df, at),
+        _edges(m.AGAINST, m.COMPLAINT, cid, m.INSTITUTION, v["inst"]["key"], df, at),
+        _edges(m.HAS_PHONE, m.PERSON, pkey, m.PHONE, ph["phone"], df, at),
+        _edges(m.CONTACT, m.COMPLAINT, cid, m.PHONE, ph["contact_phone"], df, at),
+        _edges(m.SUBMITTED_FROM, m.COMPLAINT, cid, m.DEVICE, v["device"], df, at),
+        _edges(m.SUBMITTED_FROM, m.COMPLAINT, cid, m.IP, v["ip"]["value"], df, at),
         _edges(m.REPRESENTED_BY, m.COMPLAINT, cid, m.AGENT, agent_key, df, at),
-        _edges(m.WORKS_FOR, m.AGENT, agent_key, m.ORG, org["key"], df, at),
-        _edges(m.VIA_ORG, m.COMPLAINT, cid, m.ORG, org["key"], df, at),
-        _edges(m.HAS_PHONE, m.AGENT, agent_key, m.PHONE, agent_phone_v, df, at),
+        _edges(m.WORKS_FOR, m.AGENT, agent_key, m.ORG, org_key, df, at),
+        _edges(m.VIA_ORG, m.COMPLAINT, cid, m.ORG, org_key, df, at),
+        _edges(m.HAS_PHONE, m.AGENT, agent_key, m.PHONE, ph["agent_phone"], df, at),
     ]
 
-    docs = nz.parse_attachments(df["attachments"])
-    if not docs.empty:
-        base = df.loc[docs["pos"], ["source", "row"]].reset_index(drop=True)
-        doc_key = pd.Series(np.where(docs["sha256"] != "", "sha256:" + docs["sha256"],
-                                     "cert:" + docs["cert_no"]), dtype=object)
-        doc_at = at.loc[docs["pos"]].reset_index(drop=True)
-        doc_props = _json_lines(docs[["doc_type", "sha256", "issuer", "cert_no"]])
-        nodes.append(_nodes(m.DOCUMENT, doc_key, docs["doc_type"], doc_props, base, doc_at))
-        edges.append(_edges(m.ATTACHED, m.COMPLAINT,
-                            cid.loc[docs["pos"]].reset_index(drop=True), m.DOCUMENT, doc_key,
-                            base, doc_at))
 
-    return Frames(nodes=_finish_nodes(nodes), edges=_finish_edges(edges),
-                  issues=pd.concat([i for i in issues if not i.empty] or
-                                   [pd.DataFrame(columns=ISSUE_COLUMNS)], ignore_index=True))
+def _document_frames(df: pd.DataFrame, cid: pd.Series, at: pd.Series
+                     ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Document nodes and ATTACHED edges of the rows' attachments (None without any)."""
+    docs = nz.parse_attachments(df["attachments"])
+    if docs.empty:
+        return None
+    base = df.loc[docs["pos"], ["source", "row"]].reset_index(drop=True)
+    doc_key = pd.Series(np.where(docs["sha256"] != "", "sha256:" + docs["sha256"],
+                                 "cert:" + docs["cert_no"]), dtype=object)
+    doc_at = at.loc[docs["pos"]].reset_index(drop=True)
+    doc_props = _json_lines(docs[["doc_type", "sha256", "issuer", "cert_no"]])
+    return (_nodes(m.DOCUMENT, doc_key, docs["doc_type"], doc_props, base, doc_at),
+            _edges(m.ATTACHED, m.COMPLAINT, cid.loc[docs["pos"]].reset_index(drop=True),
+                   m.DOCUMENT, doc_key, base, doc_at))
 
 
 def _org_props(org: pd.DataFrame, merged: dict) -> pd.Series:

@@ -25,8 +25,10 @@ from ringgraph.store.base import RUN_COMPLETED, GraphStore
 from etl import schema
 from etl.frames import complaint_frames, transfer_frames
 from etl.normalize import normalize_org_names
-from etl.read import SUPPORTED_SUFFIXES, ExportError, RawTable, iter_export
+from etl import sources
+from etl.read import SUPPORTED_SUFFIXES, EmptyExport, ExportError, RawTable, iter_export
 from etl.resolve import ResolveParams, resolve_orgs
+from etl.transfer_ids import derive_transfer_ids
 
 ID_MISSING = "ID_MISSING"
 REQUIRED_MISSING = "REQUIRED_MISSING"
@@ -47,6 +49,9 @@ class FileReport:
     quarantined: int = 0
     unmapped_headers: list[str] = field(default_factory=list)
     error: str = ""
+    note: str = ""                  # e.g. "empty file", "header only", "ids derived"
+    # Unmapped columns whose values look like identifiers → the field suggested for them.
+    suggested_mapping: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,6 +80,12 @@ class IngestReport:
     def errors(self) -> list[str]:
         return [f.error for f in self.files if f.error]
 
+    @property
+    def partial(self) -> bool:
+        """Some files could not be read while others were: the CLI exits 4."""
+        return bool(self.errors) and any(f.loaded or f.duplicates or not f.error
+                                         for f in self.files)
+
     def to_json(self) -> str:
         d = asdict(self)
         d.pop("complaint_ids")
@@ -95,31 +106,8 @@ class IngestReport:
 
 
 def discover(paths: list[Path]) -> list[tuple[Path, str]]:
-    """Files to ingest with their source names, in a stable order.
-
-    A folder is searched recursively for supported files; source names are paths relative
-    to it. A simulated scenario folder (``scenario.json`` + ``exports/``) means its exports.
-    """
-    found: list[tuple[Path, str]] = []
-    for p in paths:
-        p = Path(p)
-        if not p.exists():
-            raise ExportError(f"{p}: no such file or folder")
-        if p.is_dir():
-            if (p / "scenario.json").is_file() and (p / "exports").is_dir():
-                p = p / "exports"
-            files = sorted(f for f in p.rglob("*")
-                           if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
-            if not files:
-                raise ExportError(f"{p}: folder holds no {'/'.join(SUPPORTED_SUFFIXES)} files")
-            found += [(f, f.relative_to(p).as_posix()) for f in files]
-        else:
-            found.append((p, p.name))
-    names = [n for _, n in found]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise ExportError(f"two inputs share the source name {dup[0]}; ingest them separately")
-    return sorted(found, key=lambda t: t[1])
+    """Files to ingest with their source names, in a stable order (see etl.sources)."""
+    return sources.discover(paths, SUPPORTED_SUFFIXES)[0]
 
 
 _AMOUNT_FIELDS = ("overdue_amount", "amount")
@@ -238,7 +226,8 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
     Parameters
     ----------
     paths : list of Path
-        Files or folders of exports (CSV, XLSX, JSONL; complaints and fee transfers).
+        Files or folders of exports (CSV, TSV, XLSX, XLS, Parquet, JSONL, JSON and zips
+        of these; complaints and fee transfers).
     store : GraphStore
         Where the graph and bookkeeping go; writes are idempotent.
     mapping : dict, optional
@@ -262,38 +251,23 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
     """
     as_of = as_of or _default_as_of()
     report = IngestReport(store=getattr(store, "path", store.name), as_of=as_of.isoformat())
-    files = discover(paths)
+    files, unreadable = sources.discover(paths, SUPPORTED_SUFFIXES)
     # Started before anything is written, completed after everything: a run killed in
     # between leaves a start without completion, which detect/link/export refuse.
     run_id = uuid.uuid4().hex[:12]
     store.start_run(run_id, [str(p) for p in paths])
-    by_source: dict[str, FileReport] = {}
-    q_reasons: Counter = Counter()
-    issue_reasons: Counter = Counter()
-    complaint_ids: set[str] = set()
+    run = _Run(store=store, as_of=as_of, resolve=resolve, report=report, progress=progress,
+               mapping=mapping, sheet=sheet, chunk_rows=chunk_rows)
+    for bad in unreadable:
+        report.files.append(FileReport(source=bad.name, error=f"{bad.name}: {bad.reason}"))
     with progress.task("ingesting exports", total=len(files)) as task:
         for path, name in files:
-            try:
-                for table in iter_export(path, name, mapping, sheet, chunk_rows):
-                    fr = by_source.get(table.source)
-                    if fr is None:
-                        fr = by_source[table.source] = FileReport(
-                            source=table.source, kind=table.kind,
-                            unmapped_headers=table.unmapped_headers)
-                        report.files.append(fr)
-                    fr.records += table.records
-                    _load_batch(table, store, as_of, resolve, report, by_source, q_reasons,
-                                issue_reasons, complaint_ids, progress)
-            except ExportError as exc:
-                # A file unreadable as a whole: its earlier chunks (if any) stay loaded.
-                fr = by_source.get(name)
-                if fr is None:
-                    fr = by_source[name] = FileReport(source=name)
-                    report.files.append(fr)
-                fr.error = str(exc)
-                fr.records = fr.loaded + fr.duplicates + fr.quarantined
+            if path.suffix.lower() in sources.ARCHIVE_SUFFIXES:
+                _ingest_archive(path, name, run)
+            else:
+                _ingest_file(path, name, run)
             task.advance()
-
+    q_reasons, issue_reasons, complaint_ids = run.q_reasons, run.issue_reasons, run.complaint_ids
     report.complaint_ids = sorted(complaint_ids)
     report.quarantine_by_reason = dict(sorted(q_reasons.items()))
     report.field_issues_by_reason = dict(sorted(issue_reasons.items()))
@@ -307,10 +281,76 @@ def ingest(paths: list[Path], store: GraphStore, mapping: dict[str, str] | None 
     return report
 
 
-def _load_batch(table: RawTable, store: GraphStore, as_of: dt.datetime,
-                resolve: ResolveParams | None, report: IngestReport,
-                by_source: dict[str, FileReport], q_reasons: Counter, issue_reasons: Counter,
-                complaint_ids: set[str], progress: Progress) -> None:
+@dataclass
+class _Run:
+    """State of one ingest run shared by the per-file steps."""
+
+    store: GraphStore
+    as_of: dt.datetime
+    resolve: ResolveParams | None
+    report: IngestReport
+    progress: Progress
+    mapping: dict[str, str] | None
+    sheet: str | None
+    chunk_rows: int
+    by_source: dict[str, FileReport] = field(default_factory=dict)
+    q_reasons: Counter = field(default_factory=Counter)
+    issue_reasons: Counter = field(default_factory=Counter)
+    complaint_ids: set[str] = field(default_factory=set)
+
+    def file(self, source: str, kind: str = "", unmapped: list[str] | None = None
+             ) -> FileReport:
+        fr = self.by_source.get(source)
+        if fr is None:
+            fr = self.by_source[source] = FileReport(source=source, kind=kind,
+                                                     unmapped_headers=unmapped or [])
+            self.report.files.append(fr)
+        return fr
+
+
+def _ingest_file(path: Path, name: str, run: _Run) -> None:
+    """Every record of one file loaded, duplicate or quarantined; a file that cannot be
+    read at all (or no longer) is reported with its reason and the run goes on."""
+    twins: dict[str, int] = {}
+    try:
+        for table in iter_export(path, name, run.mapping, run.sheet, run.chunk_rows):
+            fr = run.file(table.source, table.kind, table.unmapped_headers)
+            fr.records += table.records
+            fr.suggested_mapping.update(table.suggested)
+            if table.derived_ids:
+                table.frame["transfer_id"] = derive_transfer_ids(table.frame, twins)
+                fr.note = "no serial numbers: transfer ids derived from content"
+            if table.records == 0:
+                fr.note = "header only, no records"
+            _load_batch(table, run)
+    except EmptyExport as exc:
+        fr = run.file(name, "empty")
+        fr.note = str(exc).split(": ", 1)[-1]
+    except (ExportError, OSError) as exc:
+        # Unreadable as a whole (or from some point on): earlier chunks stay loaded.
+        fr = run.file(name)
+        fr.error = str(exc) if isinstance(exc, ExportError) else \
+            f"{name}: cannot be read ({exc.strerror or type(exc).__name__})"
+        fr.records = fr.loaded + fr.duplicates + fr.quarantined
+
+
+def _ingest_archive(path: Path, name: str, run: _Run) -> None:
+    """Each supported member of a zip, as ``archive.zip/member`` sources."""
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="ringgraph-zip-"))
+    try:
+        members = sources.unpack(path, name, tmp, SUPPORTED_SUFFIXES)
+        for member, label in members:
+            _ingest_file(member, label, run)
+    except (ExportError, OSError) as exc:
+        run.file(name).error = str(exc) if isinstance(exc, ExportError) else \
+            f"{name}: cannot be read ({exc.strerror or type(exc).__name__})"
+    finally:
+        sources.remove_tree(tmp)
+
+
+def _load_batch(table: RawTable, run: _Run) -> None:
     """Triage, normalise and write one chunk of one file; graph first, then bookkeeping.
 
     Records of earlier chunks and runs are in the store by then, so duplicates and
@@ -318,6 +358,8 @@ def _load_batch(table: RawTable, store: GraphStore, as_of: dt.datetime,
     A crash between the two writes is repaired by the next run: the graph writes are
     idempotent and the records not yet booked are simply loaded again.
     """
+    store, as_of, resolve, report = run.store, run.as_of, run.resolve, run.report
+    progress, complaint_ids = run.progress, run.complaint_ids
     kind = table.kind
     known = store.table("records")
     known = known[known["kind"] == kind][["record_id", "content_hash", "source", "row"]]
@@ -332,7 +374,9 @@ def _load_batch(table: RawTable, store: GraphStore, as_of: dt.datetime,
         if kind == schema.COMPLAINT:
             complaint_ids.update(load["complaint_id"])
             complaint_ids.update(dups["record_id"])
-        issues = pd.DataFrame(columns=["source", "row", "field", "reason", "message"])
+        read_issues = pd.DataFrame(table.field_issues,
+                                   columns=["source", "row", "field", "reason", "message"])
+        issues = read_issues.iloc[:0]
         records = pd.DataFrame(columns=["kind", "record_id", "content_hash", "source", "row"])
         if len(load):
             if kind == schema.COMPLAINT:
@@ -346,16 +390,19 @@ def _load_batch(table: RawTable, store: GraphStore, as_of: dt.datetime,
             stats = store.write(frames.nodes, frames.edges, progress)
             report.nodes_added += stats.nodes_added
             report.edges_added += stats.edges_added
-            issues = frames.issues
+            # Read issues of records not loaded (duplicates) were recorded when they were.
+            read_issues = read_issues[read_issues["row"].isin(load["row"])]
+            issues = pd.concat([x for x in (read_issues, frames.issues) if len(x)]
+                               or [read_issues], ignore_index=True)
             records = pd.DataFrame({
                 "kind": kind, "record_id": load[_ID_FIELD[kind]],
                 "content_hash": load["content_hash"], "source": load["source"],
                 "row": load["row"]})
         store.write_bookkeeping(quarantine, issues, dups, records)
         task.advance(len(table.frame))
-    fr = by_source[table.source]
+    fr = run.by_source[table.source]
     fr.loaded += len(load)
     fr.duplicates += len(dups)
     fr.quarantined += len(quarantine)
-    q_reasons.update(quarantine["reason"].tolist())
-    issue_reasons.update(issues["reason"].tolist())
+    run.q_reasons.update(quarantine["reason"].tolist())
+    run.issue_reasons.update(issues["reason"].tolist())

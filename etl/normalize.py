@@ -16,9 +16,11 @@ import pandas as pd
 
 # One definition of the patterns and of org_key, shared with the library's lookups
 # (ringgraph.keys), so a value an investigator types finds the node ETL made of it.
-from ringgraph.core.keys import _HASH, _ID_FULL, _LANDLINE, _MOBILE, _SERVICE, _SPACES, _ZERO_WIDTH
-from ringgraph.core.keys import _t2s, org_key
+from ringgraph.core.keys import _HASH, _ID_FULL, _SPACES
+from ringgraph.core.keys import (_t2s, clean_digits, clean_series, id_check_chars,  # noqa: F401
+                                 id_check_digit, org_key, phone_values)
 
+from etl.nested import CERT_LABEL, explode_json_attachments, json_list_items
 from etl.regions import PROVINCE_BY_CODE, short_province
 
 # Issue codes (stable: they end up in reports and tests).
@@ -27,19 +29,14 @@ ID_FORMAT = "ID_FORMAT"
 ID_CHECKSUM = "ID_CHECKSUM"
 ID_BIRTHDATE = "ID_BIRTHDATE"
 ID_REGION = "ID_REGION"
-DATE_UNPARSEABLE = "DATE_UNPARSEABLE"
-DATE_INVALID = "DATE_INVALID"
-DATE_FUTURE = "DATE_FUTURE"
+from etl.dates import DATE_FUTURE, DATE_INVALID, DATE_UNPARSEABLE  # noqa: E402,F401
 AMOUNT_INVALID = "AMOUNT_INVALID"
 NAME_MISSING = "NAME_MISSING"
 IP_INVALID = "IP_INVALID"
 
 
 
-def _clean(s: pd.Series) -> pd.Series:
-    """Strings with zero-width characters removed and NFKC width folding applied."""
-    s = s.fillna("").astype(str)
-    return s.str.replace(_ZERO_WIDTH, "", regex=True).str.normalize("NFKC").str.strip()
+_clean = clean_series
 
 
 def _frame(index, **cols) -> pd.DataFrame:
@@ -52,8 +49,8 @@ def _frame(index, **cols) -> pd.DataFrame:
 def normalize_phones(s: pd.Series) -> pd.DataFrame:
     """Phones to E.164; masked numbers to tokens that never link; service numbers tagged.
 
-    Returns columns ``value``, ``kind`` (``mobile``, ``landline``, ``service``, ``masked``
-    or ``""``) and ``issue``.
+    The key rule is :func:`ringgraph.core.keys.phone_values` (shared with lookups); this
+    adds the issue code. Returns columns ``value``, ``kind`` and ``issue``.
 
     >>> normalize_phones(pd.Series(["+86 138 1234 5678", "138****5678", "95588", "1381234", ""]))
     ...                                        # doctest: +NORMALIZE_WHITESPACE
@@ -64,72 +61,14 @@ def normalize_phones(s: pd.Series) -> pd.DataFrame:
     3                                PHONE_INVALID
     4
     """
-    t = _clean(s)
-    masked = t.str.contains("*", regex=False)
-    digits = t.str.replace(r"\D", "", regex=True)
-    intl = digits.str.startswith("0086")
-    digits = digits.where(~intl, digits.str.slice(4))
-    cc = digits.str.startswith("86") & (digits.str.len() == 13)
-    digits = digits.where(~cc, digits.str.slice(2))
-
-    mobile = digits.str.match(_MOBILE) & ~masked
-    service = digits.str.match(_SERVICE) & ~masked & ~mobile
-    landline = digits.str.match(_LANDLINE) & ~masked & ~mobile & ~service
-    empty = t == ""
-
-    value = pd.Series("", index=s.index, dtype=object)
-    kind = pd.Series("", index=s.index, dtype=object)
-    value[mobile] = "+86" + digits[mobile]
-    kind[mobile] = "mobile"
-    value[service] = "svc:" + digits[service]
-    kind[service] = "service"
-    value[landline] = "+86" + digits[landline].str.slice(1)
-    kind[landline] = "landline"
-    mask_token = t.str.replace(r"[^\d*]", "", regex=True)
-    value[masked] = "masked:" + mask_token[masked]
-    kind[masked] = "masked"
-    # Numbers abroad (+852 …) are rare: validate those few with libphonenumber.
-    foreign = ~(mobile | service | landline | masked | empty) & (
-        t.str.startswith("+") | (t.str.startswith("00") & ~intl))
-    if foreign.any():
-        parsed = {u: _e164_abroad(u) for u in pd.unique(t[foreign].to_numpy())}
-        e164 = t[foreign].map(parsed)
-        ok = e164 != ""
-        value[e164.index[ok]] = e164[ok]
-        kind[e164.index[ok]] = "international"
+    out = phone_values(s)
     issue = pd.Series("", index=s.index, dtype=object)
-    issue[(value == "") & ~empty] = PHONE_INVALID
-    return _frame(s.index, value=value, kind=kind, issue=issue)
-
-
-def _e164_abroad(text: str) -> str:
-    """E.164 of a valid non-mainland number written with + or 00, else ``""``."""
-    import phonenumbers
-
-    t = "+" + text[2:] if text.startswith("00") else text
-    try:
-        num = phonenumbers.parse(t, None)
-    except phonenumbers.NumberParseException:
-        return ""
-    if num.country_code == 86 or not phonenumbers.is_valid_number(num):
-        return ""
-    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    issue[(out["value"] == "") & (_clean(s) != "")] = PHONE_INVALID
+    return _frame(s.index, value=out["value"], kind=out["kind"], issue=issue)
 
 
 # --------------------------------------------------------------------- resident IDs
-_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
-_ID_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
 _ID_MASKED = re.compile(r"^[\d*]{17}[\dX*]$")
-
-
-def id_check_digit(first17: str) -> str:
-    """The GB 11643 check character for the first 17 digits of a resident ID.
-
-    >>> id_check_digit("11010519491231002")
-    'X'
-    """
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
-    return "10X98765432"[total % 11]
 
 
 def normalize_ids(s: pd.Series, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -139,7 +78,7 @@ def normalize_ids(s: pd.Series, as_of: dt.date | None = None) -> pd.DataFrame:
     (``full``/``masked``/``""``), ``province`` (from the region code) and ``issue``.
     """
     as_of = as_of or dt.date.today()
-    t = _clean(s).str.upper()
+    t = clean_digits(s).str.upper()
     full = t.str.match(_ID_FULL)
     masked = ~full & t.str.contains("*", regex=False) & t.str.match(_ID_MASKED)
     empty = t == ""
@@ -152,8 +91,8 @@ def normalize_ids(s: pd.Series, as_of: dt.date | None = None) -> pd.DataFrame:
         ids = t[full].to_numpy().astype("U18")
         codes = np.frombuffer(ids.astype("S18").tobytes(), dtype=np.uint8).reshape(-1, 18)
         digits = codes[:, :17].astype(np.int64) - ord("0")
-        expected = _ID_CHECK[(digits @ _ID_WEIGHTS) % 11]
-        good_sum = expected == codes[:, 17]
+        expected = id_check_chars(digits)
+        good_sum = expected == t[full].str.slice(17).to_numpy()
         idx = t.index[full]
         issue[idx[~good_sum]] = ID_CHECKSUM
         birth = pd.to_datetime(pd.Series(t[full].str.slice(6, 14).to_numpy()),
@@ -179,69 +118,11 @@ def normalize_ids(s: pd.Series, as_of: dt.date | None = None) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------ timestamps
-_DATE_SEP = re.compile(
-    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:[\sT]+(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2}))?"
-    r"(?:\.\d+)?\s*[分秒]?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
-)
-_DATE_COMPACT = re.compile(
-    r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:[\sT]*(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?$"
-)
-EARLIEST = pd.Timestamp("2000-01-01")
-
-
-def parse_times(s: pd.Series, as_of: dt.datetime | None = None) -> pd.DataFrame:
-    """Mixed-format timestamps → naive Asia/Shanghai ``datetime64``; bad ones → ``NaT``.
-
-    Accepts ``2025-03-14 10:22:05``, ``2025/3/14 10:22``, ``2025年3月14日 10:22``,
-    ``20250314 102205`` and ISO 8601 with an offset (converted to +08:00).
-
-    >>> parse_times(pd.Series(["2025年3月14日 10:22", "2025-02-30", "上周三"]),
-    ...             as_of=dt.datetime(2026, 1, 1))   # doctest: +NORMALIZE_WHITESPACE
-                    value             issue
-    0 2025-03-14 10:22:00
-    1                 NaT      DATE_INVALID
-    2                 NaT  DATE_UNPARSEABLE
-    """
-    as_of = pd.Timestamp(as_of or dt.datetime.now())
-    t = _clean(s)
-    parts = t.str.extract(_DATE_SEP)
-    compact = t.str.extract(_DATE_COMPACT)
-    use_compact = parts["y"].isna() & compact["y"].notna()
-    for col in ("y", "m", "d", "H", "M", "S"):
-        parts[col] = parts[col].where(~use_compact, compact[col])
-    matched = parts["y"].notna()
-    nums = {k: pd.to_numeric(parts[c], errors="coerce").fillna(0).astype("int64")
-            for k, c in (("year", "y"), ("month", "m"), ("day", "d"), ("hour", "H"),
-                         ("minute", "M"), ("second", "S"))}
-    nums["year"] = nums["year"].where(matched, 1970)
-    nums["month"] = nums["month"].where(matched, 1)
-    nums["day"] = nums["day"].where(matched, 1)
-    value = pd.to_datetime(pd.DataFrame(nums), errors="coerce")
-
-    tz = parts["tz"].fillna("")
-    has_tz = tz != ""
-    if has_tz.any():
-        sign = np.where(tz[has_tz].str.startswith("-"), -1, 1)
-        hh = pd.to_numeric(tz[has_tz].str.slice(1, 3), errors="coerce").fillna(0)
-        mm = pd.to_numeric(tz[has_tz].str.replace(":", "").str.slice(3, 5),
-                           errors="coerce").fillna(0)
-        utc_z = tz[has_tz] == "Z"
-        offset_min = np.where(utc_z, 0, sign * (hh * 60 + mm))
-        value[has_tz] = value[has_tz] + pd.to_timedelta(480 - offset_min, unit="m")
-
-    issue = pd.Series("", index=s.index, dtype=object)
-    empty = t == ""
-    issue[~matched & ~empty] = DATE_UNPARSEABLE
-    invalid = matched & (value.isna() | (value < EARLIEST))
-    issue[invalid] = DATE_INVALID
-    future = matched & ~invalid & (value > as_of)
-    issue[future] = DATE_FUTURE
-    value[~matched | invalid | future] = pd.NaT
-    return _frame(s.index, value=value, issue=issue)
+from etl.dates import EARLIEST, parse_times  # noqa: E402,F401  (one home: etl/dates.py)
 
 
 # --------------------------------------------------------------------------- amounts
+MAX_AMOUNT = 1e13   # yuan; anything above is a typo or an overflow
 _AMOUNT = re.compile(r"^[¥￥]?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<u>万元|万|元)?$")
 
 
@@ -251,11 +132,13 @@ def parse_amounts(s: pd.Series) -> pd.DataFrame:
     >>> parse_amounts(pd.Series(["12,345.67", "1.2万", "约五千", ""]))["value"].tolist()
     [12345.67, 12000.0, nan, nan]
     """
-    t = _clean(s)
+    t = clean_digits(s)
     parts = t.str.extract(_AMOUNT)
     num = pd.to_numeric(parts["n"].str.replace(",", "", regex=False), errors="coerce")
     wan = parts["u"].fillna("").str.startswith("万")
     value = (num * np.where(wan, 10_000.0, 1.0)).round(2)
+    # 400 nines parse to inf: an overflowing number is an invalid value, not a huge one.
+    value = value.where(np.isfinite(value) & (value < MAX_AMOUNT))
     issue = pd.Series("", index=s.index, dtype=object)
     issue[value.isna() & (t != "")] = AMOUNT_INVALID
     return _frame(s.index, value=value.astype("float64"), issue=issue)
@@ -326,7 +209,8 @@ def normalize_demands(s: pd.Series) -> pd.Series:
 
     def tags(cell: str) -> str:
         found = set()
-        for part in re.split(r"[、,，;；/|]", cell):
+        items = json_list_items(cell)
+        for part in (items if items is not None else re.split(r"[、,，;；/|]", cell)):
             p = _SPACES.sub("", part)
             if p:
                 found.add(DEMAND_VOCABULARY.get(p, "其他"))
@@ -345,23 +229,27 @@ def parse_attachments(s: pd.Series) -> pd.DataFrame:
     ``issuer``, ``cert_no``. A document without hash and certificate number is dropped: it
     cannot be identified.
     """
+    cols = ["pos", "doc_type", "sha256", "issuer", "cert_no"]
     t = s.fillna("").astype(str)
     t = t[t.str.strip() != ""]
     if t.empty:
-        return pd.DataFrame(columns=["pos", "doc_type", "sha256", "issuer", "cert_no"])
-    parts = t.str.split(r"[;；]", regex=True).explode()
+        return pd.DataFrame(columns=cols)
+    is_json = t.str.match(r"^\s*[\[{]")
+    parts = t[~is_json].str.split(r"[;；]", regex=True).explode()
     parts = parts[parts.str.strip() != ""]
     fields = parts.str.split("|", n=3, expand=True).reindex(columns=range(4), fill_value="")
     fields = fields.astype(object).where(fields.notna(), "")
-    fields = fields.apply(lambda c: _clean(c))
-    sha = fields[1].str.extract(_HASH)[0].fillna("").str.lower()
-    out = pd.DataFrame({
-        "pos": parts.index,
-        "doc_type": fields[0].to_numpy(),
-        "sha256": sha.to_numpy(),
-        "issuer": fields[2].to_numpy(),
-        "cert_no": fields[3].str.upper().str.replace(_SPACES, "", regex=True).to_numpy(),
-    })
+    delimited = pd.DataFrame({"pos": parts.index.to_numpy(), "doc_type": fields[0].to_numpy(),
+                              "sha256": fields[1].to_numpy(), "issuer": fields[2].to_numpy(),
+                              "cert_no": fields[3].to_numpy()}, columns=cols)
+    out = pd.concat([x for x in (delimited, explode_json_attachments(t[is_json])) if len(x)]
+                    or [delimited], ignore_index=True)
+    out = out.sort_values("pos", kind="stable").reset_index(drop=True)
+    for c in ("doc_type", "sha256", "issuer", "cert_no"):
+        out[c] = _clean(out[c].astype(object))
+    out["sha256"] = out["sha256"].str.extract(_HASH)[0].fillna("").str.lower()
+    out["cert_no"] = out["cert_no"].str.replace(CERT_LABEL, "", regex=True).str.upper() \
+        .str.replace(_SPACES, "", regex=True)
     return out[(out["sha256"] != "") | (out["cert_no"] != "")].reset_index(drop=True)
 
 

@@ -1,36 +1,32 @@
 """Read one export file into canonical string columns, with record numbers for provenance.
 
-Supports CSV (UTF-8, UTF-8 with BOM, GB18030), XLSX (every sheet) and JSONL. Headers are
-mapped to canonical fields through :data:`etl.schema.SYNONYM_INDEX` plus an optional user
-mapping. Structural problems of single records (too many or too few fields) are returned
-as quarantine entries; problems with the whole file raise :class:`ExportError` with a
-message naming the file.
+Supports CSV and TSV (UTF-8, UTF-8 with BOM, GB18030 — decided per record), XLSX and XLS
+(every sheet), Parquet, JSON Lines and ``.json`` arrays of records. Headers are mapped to
+canonical fields through :data:`etl.schema.SYNONYM_INDEX` plus an optional user mapping.
+Problems of single records are returned as quarantine entries or field issues and never
+cost the rest of the file; problems with the whole file raise :class:`ExportError` with a
+message naming the file. Zip archives are opened by :mod:`etl.archive`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etl import schema
-from ringgraph.core.errors import InputError
+from etl.errors import (ENCODING, FIELD_TRUNCATED, NUL_STRIPPED, ROW_BLANK,  # noqa: F401
+                        ROW_FIELD_COUNT, ROW_NOT_JSON, ROW_SHORT, EmptyExport, ExportError)
+from etl.jsonrows import iter_jsonl, json_array_records, jsonl_records
+from etl.textrows import text_records
 
-SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".jsonl")
-
-# Quarantine reason codes raised while reading.
-ROW_FIELD_COUNT = "ROW_FIELD_COUNT"
-ROW_BLANK = "ROW_BLANK"
-ROW_NOT_JSON = "ROW_NOT_JSON"
-
-
-class ExportError(InputError):
-    """A whole file cannot be read; the message names the file and what is wrong."""
+SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".jsonl", ".json", ".parquet")
+# Longer fields load truncated (with a field issue): no export field is legitimately longer.
+MAX_FIELD_CHARS = 131_072
 
 
 @dataclass
@@ -44,19 +40,9 @@ class RawTable:
     unmapped_headers: list[str]
     quarantine: list[dict] = field(default_factory=list)
     records: int = 0                # data records seen, including quarantined ones
-
-
-def detect_encoding(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM) or GB18030, else :class:`ExportError`."""
-    if b"\x00" in data[:4096]:
-        raise ExportError(f"{name}: looks like a binary file, not a text export")
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            data.decode(enc)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    raise ExportError(f"{name}: encoding not recognised (tried UTF-8 and GB18030)")
+    field_issues: list[dict] = field(default_factory=list)   # source,row,field,reason,message
+    derived_ids: bool = False       # transfers without a serial: ids made from content
+    suggested: dict[str, str] = field(default_factory=dict)  # unmapped identifier columns
 
 
 def map_headers(headers: list[str], mapping: dict[str, str] | None = None
@@ -68,7 +54,10 @@ def map_headers(headers: list[str], mapping: dict[str, str] | None = None
     taken: set[str] = set()
     for i, h in enumerate(headers):
         key = schema.header_key(h)
-        fld = user.get(key) or schema.SYNONYM_INDEX.get(key)
+        # A flattened nested key (customer.name) also matches on its last part.
+        leaf = key.rsplit(".", 1)[-1]
+        fld = (user.get(key) or schema.SYNONYM_INDEX.get(key) or user.get(leaf)
+               or schema.SYNONYM_INDEX.get(leaf))
         if fld and fld not in taken:
             by_pos[i] = fld
             taken.add(fld)
@@ -80,16 +69,20 @@ def map_headers(headers: list[str], mapping: dict[str, str] | None = None
 def _kind_of(fields: set[str], name: str, headers: list[str]) -> str:
     if "complaint_id" in fields:
         return schema.COMPLAINT
-    if set(schema.TRANSFER_REQUIRED) <= fields:
+    # A statement without serial numbers is still a statement: ids are derived on ingest.
+    if "payee_account" in fields:
         return schema.TRANSFER
     raise ExportError(
-        f"{name}: required field complaint_id (or transfer_id + payee_account) not found; "
+        f"{name}: required field complaint_id (or payee_account) not found; "
         f"headers seen: {', '.join(map(str, headers))}"
     )
 
 
 def _table(name: str, headers: list[str], records: list[tuple[int, list]],
-           mapping: dict[str, str] | None) -> RawTable:
+           mapping: dict[str, str] | None, truncated_last: bool = False) -> RawTable:
+    """Records → a table of canonical columns; per-record problems become quarantine
+    entries (blank, extra fields, a cut-off last record) or field issues (short records
+    padded, oversized fields truncated, NULs stripped)."""
     by_pos, unmapped = map_headers(headers, mapping)
     kind = _kind_of(set(by_pos.values()), name, headers)
     fields = schema.COMPLAINT_FIELDS if kind == schema.COMPLAINT else schema.TRANSFER_FIELDS
@@ -97,34 +90,89 @@ def _table(name: str, headers: list[str], records: list[tuple[int, list]],
     good_rows: list[int] = []
     good: list[list] = []
     quarantine: list[dict] = []
-    for rowno, values in records:
+    short: list[tuple[int, int]] = []
+    for k, (rowno, values) in enumerate(records):
         if not any(str(v).strip() for v in values if v is not None):
             quarantine.append(dict(source=name, row=rowno, reason=ROW_BLANK, field="",
                                    message="blank record", raw=values))
             continue
         extra = len(values) > width and any(str(v).strip() for v in values[width:])
-        # A short record is a truncated one (a file cut off, a stray line break).
-        if extra or len(values) < width:
+        cut = truncated_last and k == len(records) - 1 and len(values) < width
+        if extra or cut:
+            why = "cut off at the end of the file" if cut else "more fields than the header"
             quarantine.append(dict(
                 source=name, row=rowno, reason=ROW_FIELD_COUNT, field="",
-                message=f"{len(values)} fields where the header has {width}", raw=values))
+                message=f"{len(values)} fields where the header has {width}: {why}",
+                raw=values))
             continue
-        values = list(values[:width]) + [""] * (width - len(values))
+        if len(values) < width:
+            short.append((rowno, len(values)))
+            values = list(values) + [""] * (width - len(values))
         good_rows.append(rowno)
-        good.append(values)
+        good.append(values[:width])
     cols = {f: [] for f in fields}
+    text = bool(good) and all(type(v) is str for v in good[0])
+    if text:
+        text = all(type(v) is str for r in good for v in r)
     if good:
         transposed = list(zip(*good))
         for pos, fld in by_pos.items():
-            cols[fld] = [_cell(v) for v in transposed[pos]]
+            if fld in cols:
+                col = transposed[pos]
+                # Text exports hold only strings: no per-cell conversion needed.
+                cols[fld] = list(col) if text else [_cell(v) for v in col]
     frame = pd.DataFrame({f: (cols[f] if cols[f] else [""] * len(good)) for f in fields},
                          dtype=object)
     frame["row"] = pd.array(good_rows, dtype="int64")
+    issues = [dict(source=name, row=r, field="", reason=ROW_SHORT,
+                   message=f"{n} fields where the header has {width}: padded with empty fields")
+              for r, n in short]
+    issues += _clean_cells(frame, [f for f in fields if cols[f]], name)
+    derived = kind == schema.TRANSFER and "transfer_id" not in by_pos.values()
     return RawTable(source=name, kind=kind, frame=frame, raw_headers=[str(h) for h in headers],
-                    unmapped_headers=unmapped, quarantine=quarantine, records=len(records))
+                    unmapped_headers=unmapped, quarantine=quarantine, records=len(records),
+                    field_issues=issues, derived_ids=derived,
+                    suggested=_suggest_unmapped(headers, by_pos, good))
+
+
+def _suggest_unmapped(headers: list, by_pos: dict[int, str], good: list[list]
+                      ) -> dict[str, str]:
+    """The mapping assistant's field for unmapped columns that look like identifiers."""
+    from etl.suggest import SAMPLE_ROWS, identifier_suggestions
+
+    free = [i for i, h in enumerate(headers) if i not in by_pos and str(h).strip()]
+    if not free or not good:
+        return {}
+    sample = good[:SAMPLE_ROWS // 4]
+    return identifier_suggestions({str(headers[i]): pd.Series([_cell(r[i]) for r in sample],
+                                                              dtype=object) for i in free})
+
+
+def _clean_cells(frame: pd.DataFrame, cols: list[str], name: str) -> list[dict]:
+    """Strip NULs and truncate oversized fields in place (vectorised); their field issues."""
+    issues: list[dict] = []
+    for c in cols:
+        s = frame[c].astype(str)
+        nul = s.str.contains("\x00", regex=False)
+        if nul.any():
+            s = s.where(~nul, s.str.replace("\x00", "", regex=False))
+            issues += [dict(source=name, row=int(r), field=c, reason=NUL_STRIPPED,
+                            message=f"{c}: NUL character(s) removed")
+                       for r in frame.loc[nul, "row"]]
+        long = s.str.len() > MAX_FIELD_CHARS
+        if long.any():
+            issues += [dict(source=name, row=int(r), field=c, reason=FIELD_TRUNCATED,
+                            message=f"{c}: {n} characters, truncated to {MAX_FIELD_CHARS}")
+                       for r, n in zip(frame.loc[long, "row"], s[long].str.len())]
+            s = s.where(~long, s.str.slice(0, MAX_FIELD_CHARS))
+        if nul.any() or long.any():
+            frame[c] = s.astype(object)
+    return issues
 
 
 def _cell(v) -> str:
+    if type(v) is str:      # text exports: every cell, so checked first and cheaply
+        return v
     if v is None:
         return ""
     if isinstance(v, dt.datetime):
@@ -133,57 +181,56 @@ def _cell(v) -> str:
         return v.strftime("%Y-%m-%d")
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
+    if isinstance(v, np.ndarray):
+        v = v.tolist()
+    if isinstance(v, (list, dict)):
+        # Nested values keep their structure as JSON text for etl.nested.
+        try:
+            return json.dumps(v, ensure_ascii=False, default=str)
+        except (ValueError, RecursionError):
+            return ""
     return str(v)
 
 
-def sniff_encoding(path: Path, name: str) -> str:
-    """UTF-8 (with or without BOM) or GB18030 for a file of any size, read in blocks."""
-    import codecs
-
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
-    if not head.strip():
-        with open(path, "rb") as fh:
-            if not fh.read().strip():
-                raise ExportError(f"{name}: file is empty")
-    if b"\x00" in head:
-        raise ExportError(f"{name}: looks like a binary file, not a text export")
-    for enc in ("utf-8-sig", "gb18030"):
-        decoder = codecs.getincrementaldecoder(enc)()
-        try:
-            with open(path, "rb") as fh:
-                while block := fh.read(1 << 24):
-                    decoder.decode(block)
-                decoder.decode(b"", final=True)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    raise ExportError(f"{name}: encoding not recognised (tried UTF-8 and GB18030)")
-
-
-def _csv_chunks(path: Path, name: str, mapping: dict[str, str] | None,
-                chunk_rows: int | None):
-    enc = sniff_encoding(path, name)
-    with open(path, encoding=enc, newline="") as fh:
-        reader = csv.reader(fh)
-        try:
-            headers = next(reader)
-            batch: list[tuple[int, list]] = []
-            for i, rec in enumerate(reader, start=1):
-                batch.append((i, rec))
-                if chunk_rows and len(batch) >= chunk_rows:
-                    yield _table(name, headers, batch, mapping)
-                    batch = []
-        except csv.Error as exc:
-            raise ExportError(f"{name}: malformed CSV near record {reader.line_num}: {exc}") \
-                from None
-        if batch or not chunk_rows:
-            yield _table(name, headers, batch, mapping)
+def _text_chunks(path: Path, name: str, mapping: dict[str, str] | None,
+                 chunk_rows: int | None, delimiter: str = ","):
+    """Tables of at most ``chunk_rows`` records, streamed from disk; always at least one
+    (a header-only file gives an empty table, so it is listed in the report)."""
+    stream = text_records(path, name, delimiter)
+    headers = next(stream)[1]
+    pending: list[tuple[int, list]] = []
+    bad_q: list[dict] = []
+    yielded = False
+    for item in stream:
+        if item[0] == "end":
+            if pending or bad_q or not yielded:
+                # Only the file's own last record can have been cut off.
+                cut = item[1] and bool(pending) and pending[-1][0] == item[2]
+                t = _table(name, headers, pending, mapping, truncated_last=cut)
+                yield _with_bad(t, bad_q)
+            return
+        _, good, bad = item
+        pending += good
+        bad_q += [dict(source=name, row=no, reason=ENCODING, field="",
+                       message=f"record {why}; its bytes are kept", raw=["hex:" + hx])
+                  for no, why, hx in bad]
+        # Keep the last record back: only the file's end can say it was cut off.
+        while chunk_rows and len(pending) > chunk_rows:
+            t = _table(name, headers, pending[:chunk_rows], mapping)
+            yield _with_bad(t, bad_q)
+            pending, bad_q, yielded = pending[chunk_rows:], [], True
 
 
-def read_csv(path: Path, name: str, mapping: dict[str, str] | None = None) -> list[RawTable]:
-    """A whole CSV export as one table."""
-    return list(_csv_chunks(path, name, mapping, None))
+def _with_bad(t: RawTable, bad_q: list[dict]) -> RawTable:
+    t.quarantine += bad_q
+    t.records += len(bad_q)
+    return t
+
+
+def read_csv(path: Path, name: str, mapping: dict[str, str] | None = None,
+             delimiter: str = ",") -> list[RawTable]:
+    """A whole CSV (or, with ``delimiter="\t"``, TSV) export as one table."""
+    return list(_text_chunks(path, name, mapping, None, delimiter))
 
 
 def read_xlsx(path: Path, name: str, mapping: dict[str, str] | None = None,
@@ -225,46 +272,70 @@ def read_xlsx(path: Path, name: str, mapping: dict[str, str] | None = None,
     return tables
 
 
-def read_jsonl(path: Path, name: str, mapping: dict[str, str] | None = None) -> list[RawTable]:
-    data = path.read_bytes()
-    text = data.decode(detect_encoding(data, name))
+def _records_table(name: str, records: list[tuple[int, dict]], quarantine: list[dict],
+                   mapping: dict[str, str] | None) -> RawTable:
     headers: list[str] = []
     seen: set[str] = set()
-    objs: list[tuple[int, dict | None, str]] = []
-    for i, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise ValueError
-        except ValueError:
-            objs.append((i, None, line))
-            continue
+    for _, obj in records:
         for k in obj:
             if k not in seen:
                 seen.add(k)
                 headers.append(k)
-        objs.append((i, obj, line))
-    records = [(i, [("" if o.get(h) is None else o.get(h)) for h in headers])
-               for i, o, _ in objs if o is not None]
-    table = _table(name, headers, records, mapping)
-    table.quarantine += [dict(source=name, row=i, reason=ROW_NOT_JSON, field="",
-                              message="line is not a JSON object", raw=[line])
-                         for i, o, line in objs if o is None]
-    table.records = len(objs)
-    return [table]
+    rows = [(i, [("" if o.get(h) is None else o.get(h)) for h in headers]) for i, o in records]
+    if not headers:
+        raise ExportError(f"{name}: no record is a JSON object with fields")
+    table = _table(name, headers, rows, mapping)
+    table.quarantine += quarantine
+    table.records = len(rows) + len(quarantine)
+    return table
+
+
+def read_jsonl(path: Path, name: str, mapping: dict[str, str] | None = None) -> list[RawTable]:
+    """A JSON Lines export (one object per line; nested values kept, see etl.jsonrows)."""
+    return [_records_table(name, *jsonl_records(path, name), mapping)]
+
+
+def read_json(path: Path, name: str, mapping: dict[str, str] | None = None) -> list[RawTable]:
+    """A ``.json`` file holding an array of record objects."""
+    return [_records_table(name, *json_array_records(path, name), mapping)]
+
+
+def read_parquet(path: Path, name: str, mapping: dict[str, str] | None = None
+                 ) -> list[RawTable]:
+    """A Parquet export (nested list/struct columns become JSON text)."""
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for bad files
+        raise ExportError(f"{name}: not a readable Parquet file "
+                          f"({str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__})"
+                          ) from None
+    df = df.astype(object).where(df.notna(), None)
+    records = [(i, list(r)) for i, r in enumerate(df.itertuples(index=False, name=None), 1)]
+    return [_table(name, [str(c) for c in df.columns], records, mapping)]
 
 
 def iter_export(path: Path, name: str, mapping: dict[str, str] | None = None,
                 sheet: str | None = None, chunk_rows: int = 200_000):
     """Read an export as a stream of tables of at most ``chunk_rows`` records each, so a
-    million-row file never sits in memory whole (CSV is streamed from disk; workbooks and
-    JSONL are read whole, then cut). Raises :class:`ExportError` for unreadable files,
+    million-row file never sits in memory whole (CSV, TSV and JSON Lines are streamed from
+    disk; workbooks, Parquet and JSON arrays are read whole, then cut). Raises :class:`ExportError` for unreadable files,
     before anything is yielded when the problem is in the file as a whole."""
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        yield from _csv_chunks(path, name, mapping, chunk_rows)
+    if suffix in (".csv", ".txt", ".tsv"):
+        yield from _text_chunks(path, name, mapping, chunk_rows,
+                                "\t" if suffix == ".tsv" else ",")
+        return
+    if suffix == ".jsonl":
+        prev = None
+        for records, quarantine in iter_jsonl(path, name, chunk_rows):
+            if records or prev is None:
+                prev = _records_table(name, records, quarantine, mapping)
+                yield prev
+            else:   # only broken lines after the last full chunk
+                yield RawTable(source=name, kind=prev.kind, frame=prev.frame.iloc[:0],
+                               raw_headers=prev.raw_headers,
+                               unmapped_headers=prev.unmapped_headers,
+                               quarantine=quarantine, records=len(quarantine))
         return
     for table in read_export(path, name, mapping, sheet):
         yield from _split(table, chunk_rows)
@@ -283,9 +354,11 @@ def _split(table: RawTable, chunk_rows: int):
         lo = last[k - 1] if k else float("-inf")
         hi = last[k] if k < len(starts) - 1 else float("inf")
         quarantine = [q for q in table.quarantine if lo < q["row"] <= hi]
+        issues = [q for q in table.field_issues if lo < q["row"] <= hi]
         yield RawTable(source=table.source, kind=table.kind, frame=frame,
                        raw_headers=table.raw_headers, unmapped_headers=table.unmapped_headers,
-                       quarantine=quarantine, records=len(frame) + len(quarantine))
+                       quarantine=quarantine, records=len(frame) + len(quarantine),
+                       field_issues=issues, derived_ids=table.derived_ids)
 
 
 def read_export(path: Path, name: str, mapping: dict[str, str] | None = None,
@@ -295,11 +368,15 @@ def read_export(path: Path, name: str, mapping: dict[str, str] | None = None,
     ``sheet`` names the one worksheet to read from workbooks (default: every sheet).
     """
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return read_csv(path, name, mapping)
-    if suffix == ".xlsx":
+    if suffix in (".csv", ".txt", ".tsv"):
+        return read_csv(path, name, mapping, "\t" if suffix == ".tsv" else ",")
+    if suffix in (".xlsx", ".xls"):
         return read_xlsx(path, name, mapping, sheet)
     if suffix == ".jsonl":
         return read_jsonl(path, name, mapping)
+    if suffix == ".json":
+        return read_json(path, name, mapping)
+    if suffix == ".parquet":
+        return read_parquet(path, name, mapping)
     raise ExportError(f"{name}: unsupported file type {suffix!r} "
                       f"(expected one of {', '.join(SUPPORTED_SUFFIXES)})")

@@ -22,21 +22,45 @@ notebooks through :func:`ingest` and :func:`simulate`, imported on first call.
 
 from __future__ import annotations
 
-from ringgraph import investigate
-from ringgraph.analysis.detect import REGISTRY as DETECTORS, get_detector
-from ringgraph.analysis.evaluate import load_truth, ring_metrics
-from ringgraph.analysis.pipeline import detect_rings, find_rings, identifier_names, rings_table
-from ringgraph.analysis.project import ProjectionParams, project
-from ringgraph.analysis.result import Ring, RingResult
-from ringgraph.analysis.score import ScoreParams
-from ringgraph.core.errors import RingGraphError
-from ringgraph.core.progress import SILENT, RichProgress, TqdmProgress, tqdm
-from ringgraph.evidence import KEY_ENV, EvidenceError, export_pack, verify_pack, zip_path_of
-from ringgraph.store import GraphStore, open_store
-from ringgraph.viz import degree_plot, network_view, pr_curve_plot
+import importlib
+
+# Name → module. Loaded on first use (PEP 562), so `ringgraph verify` or `--help` do not pay
+# for pandas, igraph and matplotlib they never use.
+_EXPORTS = {
+    "investigate": "ringgraph.investigate",
+    "DETECTORS": ("ringgraph.analysis.detect", "REGISTRY"),
+    "get_detector": "ringgraph.analysis.detect",
+    "load_truth": "ringgraph.analysis.evaluate",
+    "ring_metrics": "ringgraph.analysis.evaluate",
+    "detect_rings": "ringgraph.analysis.pipeline",
+    "find_rings": "ringgraph.analysis.pipeline",
+    "identifier_names": "ringgraph.analysis.pipeline",
+    "rings_table": "ringgraph.analysis.pipeline",
+    "ProjectionParams": "ringgraph.analysis.project",
+    "project": "ringgraph.analysis.project",
+    "Ring": "ringgraph.analysis.result",
+    "RingResult": "ringgraph.analysis.result",
+    "ScoreParams": "ringgraph.analysis.score",
+    "RingGraphError": "ringgraph.core.errors",
+    "EvidenceError": "ringgraph.core.errors",
+    "SILENT": "ringgraph.core.progress",
+    "RichProgress": "ringgraph.core.progress",
+    "TqdmProgress": "ringgraph.core.progress",
+    "tqdm": "ringgraph.core.progress",
+    "KEY_ENV": "ringgraph.evidence",
+    "export_pack": "ringgraph.evidence",
+    "verify_pack": "ringgraph.evidence",
+    "zip_path_of": "ringgraph.evidence",
+    "GraphStore": "ringgraph.store",
+    "open_store": "ringgraph.store",
+    "degree_plot": "ringgraph.viz",
+    "network_view": "ringgraph.viz",
+    "pr_curve_plot": "ringgraph.viz",
+    "ScenarioConfig": "simulator",
+}
 
 
-def ingest(paths, store: GraphStore, **kwargs):
+def ingest(paths, store, **kwargs):
     """Read export files or folders into ``store`` (see :func:`etl.ingest.ingest`)."""
     from etl.ingest import ingest as run
 
@@ -51,19 +75,23 @@ def simulate(config, out, **kwargs):
 
 
 def __getattr__(name: str):
-    # ScenarioConfig lives in the simulator package, loaded only when asked for.
-    if name == "ScenarioConfig":
-        from simulator import ScenarioConfig
+    target = _EXPORTS.get(name)
+    if target is None:
+        raise AttributeError(f"module 'ringgraph' has no attribute {name!r}")
+    if isinstance(target, tuple):
+        module, attr = target
+    elif target.rsplit(".", 1)[-1] == name:  # a submodule (investigate)
+        module, attr = target, None
+    else:
+        module, attr = target, name
+    mod = importlib.import_module(module)
+    value = mod if attr is None else getattr(mod, attr)
+    globals()[name] = value
+    return value
 
-        return ScenarioConfig
-    raise AttributeError(f"module 'ringgraph' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
-__all__ = [
-    "open_store", "GraphStore", "ingest", "simulate", "ScenarioConfig",
-    "project", "ProjectionParams", "detect_rings", "find_rings", "identifier_names",
-    "get_detector", "DETECTORS", "ScoreParams", "RingResult", "Ring", "rings_table",
-    "load_truth", "ring_metrics", "investigate", "network_view", "degree_plot",
-    "pr_curve_plot", "export_pack", "verify_pack", "zip_path_of", "KEY_ENV",
-    "EvidenceError", "RingGraphError", "RichProgress", "TqdmProgress", "SILENT", "tqdm",
-]
+__all__ = ["ingest", "simulate", *_EXPORTS]

@@ -45,6 +45,11 @@ class ScenarioConfig:
         recorded in ``scenario.json``. ``None`` means no cap.
     start, end : str
         ISO dates bounding intake times.
+    export_style : str
+        ``bank`` (CSV/XLSX exports with Chinese headers) or ``platform`` (the same records
+        as a platform's JSON Lines plus a payments CSV without serials).
+    damaged_files : bool
+        Also write ``damaged/``: one file per kind of damaged export, with a manifest.
     """
 
     complaints: int = 5000
@@ -61,6 +66,8 @@ class ScenarioConfig:
     xlsx_max_rows: int | None = 150_000
     start: str = "2024-01-01"
     end: str = "2025-10-31"
+    export_style: str = "bank"
+    damaged_files: bool = False
 
     def __post_init__(self) -> None:
         if int(self.complaints) != self.complaints or self.complaints < 300:
@@ -78,6 +85,8 @@ class ScenarioConfig:
             raise ValueError("transfers_per_borrower must be >= 0")
         if self.xlsx_max_rows is not None and self.xlsx_max_rows < 1:
             raise ValueError("xlsx_max_rows must be None or >= 1")
+        if self.export_style not in ("bank", "platform"):
+            raise ValueError("export_style must be 'bank' or 'platform'")
         if self.start >= self.end:
             raise ValueError("start must be before end")
 

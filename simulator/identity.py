@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ringgraph.core.keys import id_check_chars, id_check_digit
+
 from simulator.streams import weighted_choice
 
 # (full name, short name, population weight, [(region code, district, city), ...])
@@ -120,8 +122,6 @@ def province_labels(rng: np.random.Generator, prov: np.ndarray, short_rate: floa
 
 
 # ------------------------------------------------------------------------ resident IDs
-_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
-_ID_CHECK = np.array(list("10X98765432"), dtype=object)
 _POW10 = 10 ** np.arange(16, -1, -1, dtype=np.int64)
 
 BIRTH_FIRST = np.datetime64("1965-01-01", "D")
@@ -131,12 +131,12 @@ BIRTH_LAST = np.datetime64("2003-12-31", "D")
 def check_chars(first17: np.ndarray) -> np.ndarray:
     """GB 11643 check characters for 17-digit integers (vectorised)."""
     digits = (np.asarray(first17, dtype=np.int64)[:, None] // _POW10) % 10
-    return _ID_CHECK[(digits @ _ID_WEIGHTS) % 11]
+    return id_check_chars(digits)
 
 
 def check_char(first17: str) -> str:
     """GB 11643 check character of one 17-digit string."""
-    return str(_ID_CHECK[sum(int(c) * int(w) for c, w in zip(first17, _ID_WEIGHTS)) % 11])
+    return id_check_digit(first17)
 
 
 def yyyymmdd(days: np.ndarray) -> np.ndarray:

@@ -40,3 +40,21 @@ EXPORT_HEADERS: dict[str, dict[str, str]] = {
         "payee_name": "收款户名", "amount": "交易金额", "memo": "附言",
     },
 }
+
+# A lending platform's export: English keys, the borrower nested in an object, demands and
+# attachments as JSON arrays (simulator/platform_export.py), and a payments statement
+# without serial numbers.
+PLATFORM_JSON_KEYS: dict[str, str] = {
+    "complaint_id": "ticket_no", "received_at": "created_at", "channel": "source_channel",
+    "name": "customer.customer_name", "id_number": "customer.id_card_no",
+    "phone": "registered_mobile", "contact_phone": "contact_mobile", "province": "province",
+    "institution": "lender", "loan_account": "loan_no", "overdue_amount": "overdue_amount",
+    "demands": "requests", "text": "description", "agent_name": "proxy_agent",
+    "agent_phone": "proxy_mobile", "agent_org": "proxy_org", "ip": "client_ip",
+    "device": "device_id", "attachments": "attachments",
+}
+PAYMENTS_NO_SERIAL: dict[str, str] = {
+    "paid_at": "paid_at", "payer_name": "payer_name", "payer_id_number": "payer_id_card",
+    "payee_account": "payee_account", "payee_name": "payee_name", "amount": "amount",
+    "memo": "remark",
+}

@@ -16,6 +16,7 @@ from ringgraph.core.records import COMPLAINT_FIELDS, TRANSFER_FIELDS
 from simulator.layouts import EXPORT_HEADERS
 from ringgraph.core.progress import SILENT, Progress
 
+from simulator import damaged, platform_export
 from simulator import defects, fields, identity as ident, negatives, payments, render, rings, table, vocab
 from simulator.config import GENERATOR_VERSION, ScenarioConfig
 from simulator.orgs import OrgNamer
@@ -382,6 +383,12 @@ def simulate(cfg: ScenarioConfig, out_dir: Path, progress: Progress = SILENT) ->
             child.join()
         raise
 
+    if cfg.export_style == "platform":   # same records, a platform's export shapes
+        files = platform_export.write_platform_exports(
+            out, files, [*COMPLAINT_FILES, TRANSFERS_CSV], cells, orders, ts_all, tcells,
+            t_order, trs_all["ts"])
+    if cfg.damaged_files:
+        files.update(damaged.write_damaged(out / "damaged", seed, out))
     with progress.task("checksums", total=len(files)) as t:
         for rel in sorted(files):
             files[rel]["sha256"] = sha256_file(out / rel)

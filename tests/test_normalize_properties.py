@@ -110,3 +110,47 @@ def test_normalisers_keep_alignment(values):
               nz.normalize_ips, nz.normalize_org_names):
         assert list(f(s).index) == list(s.index)
     assert list(nz.parse_attachments(s)["pos"].unique()) <= list(s.index)
+
+
+# ---- one rule, one home: ETL's phone normaliser and the lookup key are the same function.
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789+", "０１２３４５６７８９＋")
+PHONE_SHAPES = [lambda d: d, lambda d: f"+86 {d[:3]} {d[3:7]} {d[7:]}",
+                lambda d: f"{d[:3]}.{d[3:7]}.{d[7:]}", lambda d: d.translate(FULL_WIDTH),
+                lambda d: d[:5] + d[5:].translate(ARABIC_INDIC),
+                lambda d: d.translate(ARABIC_INDIC), lambda d: f"0086 {d}",
+                lambda d: f" {d[:3]}\u200b{d[3:]} "]
+FOREIGN = ["+852 9123 4567", "+1 415 555 2671", "00852-9123-4567", "+44 20 7946 0958",
+           "+852 1234", "＋８５２ ９１２３ ４５６７"]
+
+
+@SETTINGS
+@given(st.one_of(
+    st.builds(lambda d, k: PHONE_SHAPES[k](d), mobiles, st.sampled_from(range(len(PHONE_SHAPES)))),
+    st.sampled_from(FOREIGN), st.text("0123456789 +-.*٣８", max_size=16)))
+def test_etl_phone_and_lookup_key_agree(raw):
+    from ringgraph.core import keys
+
+    etl = nz.normalize_phones(pd.Series([raw]))
+    expected = "" if etl.loc[0, "kind"] == "masked" else etl.loc[0, "value"]
+    assert keys.phone_key(raw) == expected
+
+
+@SETTINGS
+@given(mobiles, st.sampled_from(range(len(PHONE_SHAPES))))
+def test_every_digit_script_gives_one_phone_key(digits, shape):
+    from ringgraph.core import keys
+
+    assert keys.phone_key(PHONE_SHAPES[shape](digits)) == "+86" + digits
+    assert nz.normalize_phones(pd.Series([PHONE_SHAPES[shape](digits)])).loc[0, "value"] == \
+        "+86" + digits
+
+
+@SETTINGS
+@given(resident_ids(), st.booleans())
+def test_id_with_foreign_digits_matches_lookup(rid, arabic):
+    from ringgraph.core import keys
+
+    raw = rid.translate(ARABIC_INDIC if arabic else FULL_WIDTH)
+    assert nz.normalize_ids(pd.Series([raw]), as_of=dt.date(2026, 1, 1)).loc[0, "value"] == rid
+    assert keys.resident_id_key(raw) == rid

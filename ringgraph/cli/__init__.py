@@ -6,12 +6,14 @@
     ringgraph evaluate --truth data/demo/scenario --rings data/demo/results/rings.csv
     ringgraph link NEW_EXPORTS --db data/demo/ringgraph.duckdb
     ringgraph export --ring RG0001 --out evidence/RG0001 ; ringgraph verify evidence/RG0001.zip
-    ringgraph neo4j start|stop|status
+    ringgraph mapping suggest EXPORT.csv     # a header mapping for an unseen export
+    ringgraph neo4j start|stop|status|import
 
 The group, shared options and exit codes live in :mod:`ringgraph.cli.app`.
 """
 
-from ringgraph.cli import detect, evaluate, export, ingest, link, neo4j, simulate  # noqa: F401
+from ringgraph.cli import (detect, evaluate, export, ingest, link, mapping, neo4j,  # noqa: F401
+                           simulate)
 from ringgraph.cli.app import cli, main
 
 __all__ = ["cli", "main"]

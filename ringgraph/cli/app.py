@@ -3,7 +3,8 @@ errors become exit codes.
 
 Exit codes: 0 ok, 1 input/store error (a :class:`~ringgraph.core.errors.RingGraphError` or a
 :class:`UserError`, printed as one line), 2 usage error, 3 internal error (a bug: one line,
-``RINGGRAPH_DEBUG=1`` shows the traceback), 130 interrupted. Progress goes to stderr,
+``RINGGRAPH_DEBUG=1`` shows the traceback), 4 partial (some input files could not be read;
+the others loaded), 130 interrupted. Progress goes to stderr,
 results to stdout; nothing personal is printed unmasked.
 """
 
@@ -26,6 +27,12 @@ class UserError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"ringgraph: error: {self.message}", err=True)
+
+
+class PartialError(UserError):
+    """Some inputs could not be read while the others loaded: exit code 4."""
+
+    exit_code = 4
 
 
 def console():
@@ -124,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except UserError as exc:
         exc.show()
-        return 1
+        return exc.exit_code
     except RingGraphError as exc:  # bad input, a store failing mid-command (server lost …)
         click.echo(f"ringgraph: error: {str(exc).splitlines()[0] if str(exc) else ''}",
                    err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ringgraph.cli.app import (UserError, check_paths, cli, console, db_option, default_db,
+from ringgraph.cli.app import (PartialError, UserError, check_paths, cli, console, db_option, default_db,
                                open_store, progress, store_kind as resolve_kind, store_label,
                                store_option, work_dir)
 
@@ -40,7 +40,8 @@ def ingest(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
     if rep.errors and rep.loaded == 0 and not any(f.duplicates for f in rep.files):
         raise UserError("nothing loaded: " + "; ".join(rep.errors))
     if rep.errors:
-        raise UserError(f"{len(rep.errors)} file(s) could not be read: " + "; ".join(rep.errors))
+        raise PartialError(f"partial: {len(rep.errors)} file(s) could not be read: "
+                           + "; ".join(rep.errors))
 
 
 def load_mapping(path: Path) -> dict[str, str]:
@@ -83,7 +84,13 @@ def print_report(rep, where: str, report: Path) -> None:
     for f in rep.files:
         if f.unmapped_headers:
             con.print(f"{f.source}: headers not mapped: {', '.join(f.unmapped_headers)}")
+        if getattr(f, "suggested_mapping", None):
+            con.print(f"{f.source}: unmapped columns that look like identifiers, suggested "
+                      "mapping (see `ringgraph mapping suggest`): " + ", ".join(
+                          f"{h!r}: {v}" for h, v in f.suggested_mapping.items()))
         if f.error:
             con.print(f"[red]{f.error}[/]")
+        if getattr(f, "note", ""):
+            con.print(f"{f.source}: {f.note}")
     con.print(f"store: {where}  (+{rep.nodes_added} nodes, +{rep.edges_added} relationships)")
     con.print(f"report: {report}")

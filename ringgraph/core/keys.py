@@ -3,9 +3,10 @@
 ETL derives every node key from a normalised value (phones in E.164, resident IDs upper-cased,
 org names folded to a canonical key, …). A lookup must apply the same normalisation to
 whatever the investigator pastes — ``138 1234 5678``, ``0086-138-1234-5678``, a full-width
-ID, a traditional-script org name — or it finds nothing. These scalar functions mirror the
-vectorised normalisers in ``etl.normalize`` (the library must not import ``etl``; the tests
-check that both agree, so a change on one side that is not made on the other fails there).
+ID, a traditional-script org name — or it finds nothing. Phone keys and the resident-ID check
+digit live here once, vectorised (:func:`phone_values`, :func:`id_check_chars`) with scalar
+wrappers for lookups; ``etl.normalize`` and the simulator import them (the library must not
+import ``etl``), so ETL and lookup cannot drift apart.
 
 >>> phone_key("0086-138 1234 5678"), phone_key("95588"), phone_key("138****5678")
 ('+8613812345678', 'svc:95588', '')
@@ -23,6 +24,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
+import pandas as pd
 
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
@@ -50,30 +54,127 @@ def clean(value: str) -> str:
     return unicodedata.normalize("NFKC", v).strip()
 
 
+@lru_cache(maxsize=1)
+def _digit_table() -> dict[int, str]:
+    # Every Unicode decimal digit (Arabic-Indic, Devanagari, full-width, ...) → ASCII; all
+    # of them lie below U+20000. NFKC folds full-width digits but not the others.
+    return {c: str(unicodedata.digit(chr(c))) for c in range(0x20000)
+            if unicodedata.category(chr(c)) == "Nd" and not 0x30 <= c <= 0x39}
+
+
+def fold_digits(value: str) -> str:
+    """Every Unicode decimal digit as its ASCII digit.
+
+    >>> fold_digits("١٣٨ 1234 ５６７８")
+    '138 1234 5678'
+    """
+    return str(value).translate(_digit_table())
+
+
+def clean_series(s: pd.Series) -> pd.Series:
+    """:func:`clean` for a whole column (vectorised)."""
+    s = s.fillna("").astype(str)
+    return s.str.replace(_ZERO_WIDTH, "", regex=True).str.normalize("NFKC").str.strip()
+
+
+def clean_digits(s: pd.Series) -> pd.Series:
+    """:func:`clean_series` plus :func:`fold_digits`: for phones, IDs and amounts."""
+    t = clean_series(s)
+    # Only non-ASCII values can hold foreign digits; translating just those is ~free.
+    other = t.str.contains(r"[^\x00-\x7f]", regex=True)
+    if other.any():
+        t = t.where(~other, t[other].str.translate(_digit_table()))
+    return t
+
+
+def phone_values(s: pd.Series) -> pd.DataFrame:
+    """Phones to keys, vectorised: the one rule for every phone key in the project.
+
+    Returns ``value`` (E.164 for mobiles, landlines and valid numbers abroad; ``svc:`` for
+    service numbers; ``masked:`` plus the visible digits for masked numbers; ``""``
+    otherwise) and ``kind`` (``mobile``, ``landline``, ``service``, ``international``,
+    ``masked`` or ``""``), aligned with ``s``.
+    """
+    t = clean_digits(s)
+    masked = t.str.contains("*", regex=False)
+    digits = t.str.replace(r"\D", "", regex=True)
+    intl = digits.str.startswith("0086")
+    digits = digits.where(~intl, digits.str.slice(4))
+    cc = digits.str.startswith("86") & (digits.str.len() == 13)
+    digits = digits.where(~cc, digits.str.slice(2))
+    mobile = digits.str.match(_MOBILE) & ~masked
+    service = digits.str.match(_SERVICE) & ~masked & ~mobile
+    landline = digits.str.match(_LANDLINE) & ~masked & ~mobile & ~service
+    value = pd.Series("", index=s.index, dtype=object)
+    kind = pd.Series("", index=s.index, dtype=object)
+    value[mobile] = "+86" + digits[mobile]
+    kind[mobile] = "mobile"
+    value[service] = "svc:" + digits[service]
+    kind[service] = "service"
+    value[landline] = "+86" + digits[landline].str.slice(1)
+    kind[landline] = "landline"
+    value[masked] = "masked:" + t[masked].str.replace(r"[^\d*]", "", regex=True)
+    kind[masked] = "masked"
+    # Numbers abroad (+852 …) are rare: validate those few with libphonenumber.
+    foreign = ~(mobile | service | landline | masked | (t == "")) & (
+        t.str.startswith("+") | (t.str.startswith("00") & ~intl))
+    if foreign.any():
+        parsed = {u: _e164_abroad(u) for u in pd.unique(t[foreign].to_numpy())}
+        e164 = t[foreign].map(parsed)
+        ok = e164 != ""
+        value[e164.index[ok]] = e164[ok]
+        kind[e164.index[ok]] = "international"
+    return pd.DataFrame({"value": value, "kind": kind}, index=s.index)
+
+
+def _e164_abroad(text: str) -> str:
+    """E.164 of a valid non-mainland number written with + or 00, else ``""``."""
+    import phonenumbers
+
+    t = "+" + text[2:] if text.startswith("00") else text
+    try:
+        num = phonenumbers.parse(t, None)
+    except phonenumbers.NumberParseException:
+        return ""
+    if num.country_code == 86 or not phonenumbers.is_valid_number(num):
+        return ""
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+
+
 def phone_key(value: str) -> str:
-    """E.164 key of a mobile or landline, ``svc:`` key of a service number, else ``""``.
+    """E.164 key of a phone, ``svc:`` key of a service number, else ``""``.
 
     Masked numbers (``138****5678``) give ``""``: ETL never makes nodes of them, because a
     mask alone would link strangers.
 
-    >>> phone_key("0731-8888999"), phone_key("1381234")
-    ('+867318888999', '')
+    >>> phone_key("0731-8888999"), phone_key("1381234"), phone_key("+852 9123 4567")
+    ('+867318888999', '', '+85291234567')
     """
-    t = clean(value)
-    if not t or "*" in t:
-        return ""
-    digits = re.sub(r"\D", "", t)
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if _MOBILE.match(digits):
-        return "+86" + digits
-    if _SERVICE.match(digits):
-        return "svc:" + digits
-    if _LANDLINE.match(digits):
-        return "+86" + digits[1:]
-    return ""
+    out = phone_values(pd.Series([value], dtype=object))
+    return "" if out.at[0, "kind"] == "masked" else out.at[0, "value"]
+
+
+ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+ID_CHECK = "10X98765432"
+
+
+def id_check_chars(digits: np.ndarray) -> np.ndarray:
+    """GB 11643 check characters of resident IDs given as an ``(n, 17)`` digit array.
+
+    >>> id_check_chars(np.array([[int(c) for c in "11010519491231002"]])).tolist()
+    ['X']
+    """
+    return np.array(list(ID_CHECK), dtype=object)[(np.asarray(digits, np.int64) @ ID_WEIGHTS)
+                                                  % 11]
+
+
+def id_check_digit(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits of a resident ID.
+
+    >>> id_check_digit("11010519491231002")
+    'X'
+    """
+    return str(id_check_chars(np.array([[int(c) for c in first17]]))[0])
 
 
 def resident_id_key(value: str) -> str:
@@ -85,7 +186,7 @@ def resident_id_key(value: str) -> str:
     >>> resident_id_key("11010519491231002x"), resident_id_key("1101051949")
     ('11010519491231002X', '')
     """
-    t = clean(value).upper().replace(" ", "")
+    t = fold_digits(clean(value)).upper().replace(" ", "")
     return t if _ID_FULL.match(t) else ""
 
 
@@ -159,7 +260,7 @@ def account_key(value: str) -> str:
     >>> account_key("6222 0212-3456 7890")
     '6222021234567890'
     """
-    return re.sub(r"[\s-]", "", clean(value))
+    return re.sub(r"[\s-]", "", fold_digits(clean(value)))
 
 
 def document_keys(value: str) -> list[str]:
