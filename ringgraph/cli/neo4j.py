@@ -87,3 +87,24 @@ def status(home: Path | None, as_json: bool) -> None:
     click.echo(f"Neo4j running (pid {st['pid']}) on {st['uri']}, home {st['home']}"
                f"{', GDS loaded' if st['gds'] else ''}")
 
+
+@neo4j.command("import")
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="DuckDB store to copy (e.g. what `ringgraph ingest` wrote).")
+@home_option
+@port_option
+def import_(db: Path, home: Path | None, port: int | None) -> None:
+    """First load of an empty local database with Neo4j's offline importer (fast); the
+    server must be stopped, and is started afterwards. Later loads: `ingest --store neo4j`."""
+    from ringgraph.cli.app import open_store, progress
+    from ringgraph.store.neo4j_bulk import bulk_load
+
+    if not db.is_file():
+        raise UserError(f"--db {db}: no such store")
+    srv = _server(home, port, None)
+    with open_store(str(db), read_only=True) as source:
+        stats = bulk_load(source, srv, progress=progress())
+    click.echo(f"imported {stats['nodes']:,} nodes and {stats['relationships']:,} "
+               f"relationships in {stats['import_seconds']:.1f}s "
+               f"({stats['relationships_per_second']:,} relationships/s; "
+               f"{stats['total_seconds']:.1f}s with start and checks); Neo4j running on {srv.uri}")
