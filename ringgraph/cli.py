@@ -105,12 +105,14 @@ def cli() -> None:
               help="Number of planted rings [default: scales with --complaints].")
 @click.option("--camouflage", type=click.FloatRange(0, 1), default=None,
               help="How hard rings hide (0..1) [default: simulator's].")
+@click.option("--profile", type=click.Choice(["default", "wide"]), default="default",
+              show_default=True, help="wide: draw every ring and negative knob per seed.")
 def simulate(complaints: int, seed: int, out: Path, rings: int | None,
-             camouflage: float | None) -> None:
+             camouflage: float | None, profile: str) -> None:
     """Write a labelled scenario: raw exports as institutions produce them + ground truth."""
     from simulator import ScenarioConfig, simulate as run
 
-    kwargs = {"complaints": complaints, "seed": seed}
+    kwargs = {"complaints": complaints, "seed": seed, "profile": profile}
     if rings is not None:
         kwargs["rings"] = rings
     if camouflage is not None:

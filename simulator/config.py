@@ -7,6 +7,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 GENERATOR_VERSION = "1.0.0"
+PROFILES = ("default", "wide")
 
 
 @dataclass
@@ -45,6 +46,11 @@ class ScenarioConfig:
         recorded in ``scenario.json``. ``None`` means no cap.
     start, end : str
         ISO dates bounding intake times.
+    profile : str
+        ``"default"`` (the knobs above, fixed mixes of rings and hard negatives) or
+        ``"wide"``: every knob of rings and negatives is drawn per scenario from wide
+        ranges (:mod:`simulator.wide`); ``camouflage``, ``switchboard_rate``,
+        ``nat_ip_share`` and ``rings`` are then drawn too.
     """
 
     complaints: int = 5000
@@ -61,6 +67,7 @@ class ScenarioConfig:
     xlsx_max_rows: int | None = 150_000
     start: str = "2024-01-01"
     end: str = "2025-10-31"
+    profile: str = "default"
 
     def __post_init__(self) -> None:
         if int(self.complaints) != self.complaints or self.complaints < 300:
@@ -78,6 +85,8 @@ class ScenarioConfig:
             raise ValueError("transfers_per_borrower must be >= 0")
         if self.xlsx_max_rows is not None and self.xlsx_max_rows < 1:
             raise ValueError("xlsx_max_rows must be None or >= 1")
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
         if self.start >= self.end:
             raise ValueError("start must be before end")
 
@@ -89,8 +98,15 @@ class ScenarioConfig:
         return max(5, int(round(self.complaints * 8 / 5000)))
 
     def to_dict(self) -> dict:
-        """Plain dict of every field (JSON-serialisable)."""
-        return asdict(self)
+        """Plain dict of every field (JSON-serialisable).
+
+        The default profile is left out so default scenarios keep the bytes of their
+        ``scenario.json`` from before profiles existed.
+        """
+        d = asdict(self)
+        if d["profile"] == "default":
+            del d["profile"]
+        return d
 
     @classmethod
     def from_dict(cls, data: dict) -> "ScenarioConfig":

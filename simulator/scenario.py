@@ -20,7 +20,7 @@ from ringgraph.core.records import COMPLAINT_FIELDS, TRANSFER_FIELDS
 from simulator.layouts import EXPORT_HEADERS
 from ringgraph.core.progress import SILENT, Progress
 
-from simulator import defects, fields, negatives, payments, render, rings, rows, table
+from simulator import defects, fields, negatives, payments, render, rings, rows, table, wide
 from simulator.config import GENERATOR_VERSION, ScenarioConfig
 from simulator.orgs import OrgNamer
 from simulator.people import People
@@ -72,6 +72,8 @@ class _Run:
         self.namer = OrgNamer(stream(self.seed, "orgs"))
         self.gids = negatives.GroupIds()
         self.child = None
+        self.knobs = None      # wide-profile knobs (simulator.wide)
+        self.boards = None     # wide-profile switchboard numbers
 
 
 def simulate(cfg: ScenarioConfig, out_dir: Path, progress: Progress = SILENT) -> ScenarioSummary:
@@ -92,8 +94,13 @@ def simulate(cfg: ScenarioConfig, out_dir: Path, progress: Progress = SILENT) ->
         Files written (relative path → sha256 and row count) and headline counts.
     """
     run = _Run(cfg, Path(out_dir), progress)
+    if cfg.profile == "wide":
+        run.cfg, run.knobs = wide.draw(cfg)
     _plant_rings(run)
-    _hard_negatives(run)
+    if run.knobs is None:
+        _hard_negatives(run)
+    else:
+        wide.hard_negatives(run)
     _defect_budget(run)
     _population(run)
     _transfers(run)
@@ -117,7 +124,8 @@ def simulate(cfg: ScenarioConfig, out_dir: Path, progress: Progress = SILENT) ->
 def _plant_rings(run: _Run) -> None:
     """The planted rings: their complaints, fee transfers and ground truth."""
     cfg, seed = run.cfg, run.seed
-    ring_plan = rings.plan(cfg.n_rings, cfg.complaints, seed)
+    ring_plan = (rings.plan(cfg.n_rings, cfg.complaints, seed) if run.knobs is None
+                 else wide.plan(run.knobs, cfg.n_rings, seed))
     run.counts = Counter(style for _, style in ring_plan)
     run.scale = rings.ring_scale(dict(run.counts), cfg.complaints)
     ctx = rings.RingContext(seed=seed, people=run.people, certs=run.certs,
@@ -126,6 +134,9 @@ def _plant_rings(run: _Run) -> None:
                             scale=run.scale)
     with run.progress.task("rings", total=len(ring_plan)) as t:
         run.infos, ring_blocks, run.ring_trs = rings.build_all(ctx, ring_plan, t)
+    if run.knobs is not None:
+        wide.vary_rings(run.knobs, seed, run.people, run.accounts, run.infos, ring_blocks,
+                        run.ring_trs)
     run.ring_c = table.concat(ring_blocks, table.COMPLAINT_COLS)
 
 
@@ -176,7 +187,7 @@ def _population(run: _Run) -> None:
     negatives.nat_overlay(stream(seed, "neg:nat"), plain, run.gids, gc.nat_ip,
                           cfg.nat_ip_share)
     negatives.switchboard_overlay(stream(seed, "neg:switchboard"), plain, run.gids,
-                                  gc.switchboard, cfg.switchboard_rate)
+                                  gc.switchboard, cfg.switchboard_rate, numbers=run.boards)
     run.comp = table.concat([run.ring_c, run.neg_c, plain], table.COMPLAINT_COLS)
     run.n = table.nrows(run.comp)
     with run.progress.task("identities", total=1):
@@ -279,6 +290,8 @@ def _finish(run: _Run, files: dict[str, dict]) -> ScenarioSummary:
                           "cap": cfg.xlsx_max_rows},
         "files": files,
     }
+    if run.knobs is not None:
+        meta["wide"] = run.knobs.to_dict()
     (out / "scenario.json").write_text(
         json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8")
     return summary
