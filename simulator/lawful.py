@@ -65,10 +65,12 @@ def _clients(rng, people, kind: str, home: int, n: int) -> np.ndarray:
     provs = np.unique(np.concatenate([[home], ident.draw_provinces(rng, k_prov - 1)]))
     clients = people.add(rng, n, prov=provs[rng.integers(0, len(provs), n)])
     if n >= 4 and rng.random() < 0.5:
-        # Two clients are relatives: same surname and county, one household register.
+        # Two clients share one household register: a relative with the same surname, or a
+        # spouse with another surname, in the same county.
         a = clients[0]
+        same = people.surnames(np.array([a]))[0] if rng.random() < 0.5 else None
         clients[1] = people.add(rng, 1, region=int(people.regions(np.array([a]))[0]),
-                                surname=people.surnames(np.array([a]))[0])[0]
+                                surname=same)[0]
     return clients
 
 
@@ -98,7 +100,7 @@ def _one_firm(rng, people, certs, accounts, namer, ids, kind, day_lo, day_hi):
     cover = rng.random(n_clients) < rng.uniform(0.0, 0.8)
     for i in np.flatnonzero(represented & cover).tolist():
         b["text"][i] = b["text"][i] + f"现已委托{firm}{names[i]}律师代为沟通。"
-    if n_clients >= 4 and people.surnames(clients[0:1])[0] == people.surnames(clients[1:2])[0]:
+    if n_clients >= 4 and (people.regions(clients[0:1])[0] == people.regions(clients[1:2])[0]):
         share_hukou(rng, b, [np.array([0, 1])], people)
     b["group_id"] = np.full(n_clients, gid, dtype=object)
     b["group_type"] = np.full(n_clients, kind, dtype=object)
