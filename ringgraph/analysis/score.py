@@ -28,15 +28,15 @@ demands           misconduct  0.15    pressure demands (精神赔偿; 停息挂�
 templates         misconduct  0.15    mean character-4-gram Jaccard of the texts is 0.25
                                       above the data's background (random pairs)
 burst             misconduct  0.10    all complaints within 30 days, from ≥ 3 provinces
+                                      (nothing until half of them are)
 ================  ==========  ======  ===============================================
 
 A community is flagged only when its score reaches ``threshold``, it spans at least
 ``min_borrowers`` households (relatives — same surname and ID region — count once), and
 it shows at least ``min_evidence_kinds`` independent kinds of *misconduct* evidence
-(:func:`evidence_kinds`); context never flags a ring. Documents, devices and phones shared
-inside one household are not reuse. Features are computed for all communities at once
-(vectorised); reasons (:mod:`ringgraph.analysis.reasons`) only for the candidates, each
-marked as misconduct or context.
+(:func:`evidence_kinds`); context never flags a ring. Features are computed for all
+communities at once (vectorised); reasons (:mod:`ringgraph.analysis.reasons`) only for
+the candidates, each marked as misconduct or context.
 """
 
 from __future__ import annotations
@@ -91,9 +91,8 @@ class ScoreParams:
     """Scoring settings; round-trip through JSON."""
 
     weights: dict[str, float] = field(default_factory=lambda: {
-        "sharing": 0.10, "spread": 0.05, "representation": 0.05, "fees": 0.05,
-        "material": 0.20, "handover": 0.15, "demands": 0.15, "templates": 0.15,
-        "burst": 0.10})
+        "sharing": 0.10, "spread": 0.05, "representation": 0.05, "fees": 0.05, "material": 0.20,
+        "handover": 0.15, "demands": 0.15, "templates": 0.15, "burst": 0.10})
     threshold: float = 0.30
     # Households (relatives count once) a flagged ring must span: small teams have 3.
     min_borrowers: int = 3
@@ -132,8 +131,8 @@ FEATURE_COLUMNS = (
     "pressure_demand_share", "pressure_background", "burst_share", "template_similarity",
     "template_background", "link_density", "first_at", "last_at",
 )
-_FLOATS = ("pressure_demand_share", "pressure_background", "burst_share",
-           "template_similarity", "template_background", "link_density")
+_FLOATS = ("pressure_demand_share", "pressure_background", "burst_share", "template_similarity",
+           "template_background", "link_density")
 
 
 def community_features(graph: ComplaintGraph, labels: np.ndarray,
@@ -347,8 +346,9 @@ def score_components(feats: pd.DataFrame, params: "ScoreParams") -> pd.DataFrame
         "handover": feats["handover_borrowers"] / 4,
         "demands": excess_demand / 0.6,
         "templates": excess_text / 0.25,
-        "burst": feats["burst_share"].where((feats["complaints"] >= 3)
-                                            & (feats["provinces"] >= 3), 0.0),
+        # A burst is most complaints within days; a few close ones are ordinary.
+        "burst": ((feats["burst_share"] - 0.5) / 0.5).where((feats["complaints"] >= 3)
+                                                            & (feats["provinces"] >= 3), 0.0),
     }, index=feats.index).clip(0.0, 1.0)
     w = pd.Series({k: params.weights.get(k, 0.0) for k in comp.columns})
     return (comp * w).round(4)
