@@ -93,7 +93,7 @@ class ScoreParams:
     weights: dict[str, float] = field(default_factory=lambda: {
         "sharing": 0.10, "spread": 0.05, "representation": 0.05, "fees": 0.05, "material": 0.20,
         "handover": 0.15, "demands": 0.15, "templates": 0.15, "burst": 0.10})
-    threshold: float = 0.30
+    threshold: float = 0.25
     # Households (relatives count once) a flagged ring must span: small teams have 3.
     min_borrowers: int = 3
     # Independent kinds of misconduct evidence a flagged ring must show.
