@@ -7,10 +7,12 @@
   clients may be relatives sharing one household-register scan.
 * household registers — family members attach the same 户口本 scan (:func:`share_hukou`).
 * ``wave`` — after a real collection scandal, unrelated borrowers of one lender complain
-  within days in similar words, many writing the lender's switchboard as call-back number.
+  within days in similar words, many writing the lender's switchboard as call-back number
+  and more of them than usual asking for mental damages.
 
-What none of them shows is misconduct: no forged material reused across strangers, no
-template scripts beyond a shared sentence, no pressure demands, no identity hand-over.
+Each may show one signal that looks like misconduct (an online firm filing from its office
+computers, a wave's burst, wording and demands) but never the corroborated pattern of a
+ring: forged material reused across strangers, scripts, pressure, identity hand-over.
 """
 
 from __future__ import annotations
@@ -96,6 +98,10 @@ def _one_firm(rng, people, certs, accounts, namer, ids, kind, day_lo, day_hi):
     b["agent_org"] = np.where(represented & (rng.random(n_clients) < 0.9), firm, "").astype(object)
     b["contact_person"] = np.where(rng.random(n_clients) < rng.uniform(0.3, 0.95), office,
                                    b["contact_person"])
+    if kind == ONLINE_FIRM and rng.random() < 0.5:
+        # An online firm may file through the platform itself, from its office computers.
+        online = np.flatnonzero(ch == vocab.APP)
+        b["device"][online] = ident.draw_devices(rng, 2)[rng.integers(0, 2, len(online))]
     names = people.names(lawyer)
     cover = rng.random(n_clients) < rng.uniform(0.0, 0.8)
     for i in np.flatnonzero(represented & cover).tolist():
@@ -150,7 +156,10 @@ def waves(rng, people, certs, ids: GroupIds, count: int, day_lo: int, day_hi: in
     inst = np.repeat(np.array(insts), sz)
     lo = np.repeat(np.array(starts), sz)
     hi = lo + np.repeat(rng.integers(2, 11, count), sz)
-    b = genuine_complaints(rng, people, members, certs, lo, hi, inst=inst, growth=0.0)
+    # Victims of a scandal ask for more than usual, mental damages included.
+    demand_p = dict(vocab.GENUINE_DEMAND_P, 精神赔偿=float(rng.uniform(0.05, 0.5)))
+    b = genuine_complaints(rng, people, members, certs, lo, hi, inst=inst, growth=0.0,
+                           demand_p=demand_p)
     line = weighted_choice(rng, len(members), (1, 1, 1))
     names = vocab.INST_NAME[inst]
     for i in range(len(members)):

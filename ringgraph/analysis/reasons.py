@@ -49,7 +49,8 @@ def ring_reasons(feats: dict, shared: pd.DataFrame, points: dict,
 
     def top(types, foreign: bool = False) -> dict | None:
         return next((r for r in records if r["ident_type"] in types
-                     and (not foreign or r.get("households", 2) >= 2)), None)
+                     and (not foreign or r.get("households", 3) >= 3
+                          or (r.get("households", 0) >= 2 and r.get("cities", 0) >= 2))), None)
 
     def shown(r: dict) -> tuple[str, str, str]:
         zh, en = TYPE_NAMES[r["ident_type"]]

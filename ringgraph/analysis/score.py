@@ -18,7 +18,8 @@ spread            context     0.05    the borrowers come from ≥ 5 provinces
 representation    context     0.05    ≥ 5 borrowers share one agent or organisation
 fees              context     0.05    ≥ 5 borrowers paid the same account
 material          misconduct  0.20    ≥ 4 borrowers used a document (file or certificate)
-                                      also used by another household
+                                      also used by two more households, or by one more
+                                      from another city
 handover          misconduct  0.15    ≥ 4 borrowers share a device or registered phone
                                       with another household, or hold fresh SIMs
                                       numbered next to each other
@@ -48,8 +49,9 @@ import pandas as pd
 
 from ringgraph.core import model as m
 from ringgraph.core import redact as pii
-from ringgraph.core.textsim import background_similarity, mean_jaccard
 from ringgraph.analysis.project import CERT, ComplaintGraph
+from ringgraph.analysis.signals import (burst_share, handover_borrowers, link_density,
+                                       pressure, template_background, template_similarity)
 
 TYPE_NAMES = {
     m.PHONE: ("联系电话", "phone number"), m.DEVICE: ("设备", "device"),
@@ -123,7 +125,6 @@ COMPONENT_KIND = {"sharing": CONTEXT, "spread": CONTEXT, "representation": CONTE
 CHANNEL_TYPES = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG)
 MATERIAL_TYPES = (m.DOCUMENT, CERT)
 REPRESENTATION_TYPES = (m.AGENT, m.ORG)
-PRESSURE = r"精神赔偿|媒体曝光|曝光"
 FEATURE_COLUMNS = (
     "complaints", "borrowers", "households", "provinces", "agents", "orgs",
     "max_shared_borrowers", "max_channel_borrowers", "material_borrowers",
@@ -179,28 +180,31 @@ def community_features(graph: ComplaintGraph, labels: np.ndarray,
         return hit.groupby("community")["borrower"].nunique()
 
     foreign = shared["households"] >= 2   # used by more than one household
+    # Reuse: three households, or two from different cities (a couple with two surnames
+    # shares one household register; forged packages travel).
+    reused = foreign & ((shared["households"] >= 3) | (shared["cities"] >= 2))
     feats["agents"] = inc[inc["ident_type"] == m.AGENT].groupby("community")["ident"].nunique()
     feats["orgs"] = inc[inc["ident_type"] == m.ORG].groupby("community")["ident"].nunique()
     feats["max_shared_borrowers"] = shared.groupby("community")["borrowers"].max()
     feats["max_channel_borrowers"] = max_of(CHANNEL_TYPES)
     feats["material_borrowers"] = borrowers_on(
-        shared[shared["ident_type"].isin(MATERIAL_TYPES) & foreign])
-    feats["handover_borrowers"] = _handover_borrowers(
+        shared[shared["ident_type"].isin(MATERIAL_TYPES) & reused])
+    feats["handover_borrowers"] = handover_borrowers(
         c, inc.merge(shared[(shared["ident_type"] == m.DEVICE) & foreign][keys], on=keys),
         params.sim_block_gap)
     feats["represented_borrowers"] = borrowers_on(
         shared[shared["ident_type"].isin(REPRESENTATION_TYPES)])
     feats["max_account_payers"] = max_of([m.ACCOUNT])
-    pressure = _pressure(allc["demands"])
-    feats["pressure_demand_share"] = pressure[c.index].groupby(c["community"]).mean()
-    feats["pressure_background"] = float(pressure.mean()) if len(pressure) else 0.0
-    feats["burst_share"] = _burst_share(c, params.burst_days)
+    pressed = pressure(allc["demands"])
+    feats["pressure_demand_share"] = pressed[c.index].groupby(c["community"]).mean()
+    feats["pressure_background"] = float(pressed.mean()) if len(pressed) else 0.0
+    feats["burst_share"] = burst_share(c, params.burst_days)
     # Texts are only compared where a flag is possible at all (enough borrowers).
     big = feats.index[feats["households"] >= params.min_borrowers]
-    feats["template_similarity"] = _template_similarity(
+    feats["template_similarity"] = template_similarity(
         graph, c[c["community"].isin(big)], params.template_sample)
-    feats["template_background"] = _template_background(graph, params.seed)
-    feats["link_density"] = _link_density(graph, labels, feats["complaints"])
+    feats["template_background"] = template_background(graph, params.seed)
+    feats["link_density"] = link_density(graph, labels, feats["complaints"])
     return _tidy(feats, c), shared
 
 
@@ -229,11 +233,13 @@ def _shared_identifiers(graph: ComplaintGraph, labels: np.ndarray, allc: pd.Data
     idx = inc["complaint"].to_numpy()
     inc = inc.assign(borrower=allc["borrower"].to_numpy()[idx],
                      household=allc["household"].to_numpy()[idx],
+                     city=allc["household"].str.split("|").str[-1].to_numpy()[idx],
                      province=allc["province"].to_numpy()[idx])
     keys = ["community", "ident_type", "ident"]
     prov = inc[inc["province"] != ""].groupby(keys)["province"].nunique()
     shared = inc.groupby(keys).agg(borrowers=("borrower", "nunique"),
                                    households=("household", "nunique"),
+                                   cities=("city", "nunique"),
                                    complaints=("complaint", "nunique"),
                                    degree=("degree", "first"))
     shared["provinces"] = prov.reindex(shared.index).fillna(0).astype(int)
@@ -242,35 +248,6 @@ def _shared_identifiers(graph: ComplaintGraph, labels: np.ndarray, allc: pd.Data
         ["community", "borrowers", "complaints", "ident_type", "ident"],
         ascending=[True, False, False, True, True], kind="stable").reset_index(drop=True)
     return inc, shared
-
-
-def _handover_borrowers(c: pd.DataFrame, on_device: pd.DataFrame, gap: int) -> pd.Series:
-    """Borrowers whose identity was handed over: on a device another household also used,
-    with a registered mobile another household also has, or with a mobile within ``gap``
-    of another household's (a block of freshly issued SIMs)."""
-    hits = [on_device[["community", "borrower"]]]
-    p = c[c["own_phone"] != ""][["community", "borrower", "household", "own_phone"]]
-    per_phone = p.groupby(["community", "own_phone"])["household"].transform("nunique")
-    hits.append(p[per_phone >= 2][["community", "borrower"]])
-    digits = p["own_phone"].str.replace(r"\D", "", regex=True)
-    p = p.assign(num=pd.to_numeric(digits.where(digits.str.len().between(11, 15)),
-                                   errors="coerce")).dropna(subset=["num"])
-    p = p.drop_duplicates(["community", "borrower"]).sort_values(["community", "num"])
-    same = p["community"].to_numpy()[1:] == p["community"].to_numpy()[:-1]
-    close = same & (np.diff(p["num"].to_numpy()) <= gap) & (
-        p["household"].to_numpy()[1:] != p["household"].to_numpy()[:-1])
-    near = np.zeros(len(p), dtype=bool)
-    near[1:] |= close
-    near[:-1] |= close
-    hits.append(p[near][["community", "borrower"]])
-    return pd.concat(hits).groupby("community")["borrower"].nunique()
-
-
-def _pressure(demands: pd.Series) -> pd.Series:
-    """Whether each complaint makes a pressure demand."""
-    d = demands.fillna("").astype(str)
-    return d.str.contains(PRESSURE, regex=True) | (
-        d.str.contains("停息挂账", regex=False) & d.str.contains("征信修复", regex=False))
 
 
 def _tidy(feats: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
@@ -284,53 +261,6 @@ def _tidy(feats: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
     ints = [f for f in numeric if f not in _FLOATS]
     feats[ints] = feats[ints].astype(np.int64)
     return feats[list(FEATURE_COLUMNS)]
-
-
-def _burst_share(c: pd.DataFrame, days: int) -> pd.Series:
-    """Largest share of a community's complaints inside any ``days``-day window."""
-    t = c.dropna(subset=["at"]).sort_values(["community", "at"], kind="stable")
-    if t.empty:
-        return pd.Series(dtype=float)
-    sec = t["at"].to_numpy().astype("datetime64[s]").astype(np.int64)
-    sec = sec - sec.min()
-    group = pd.factorize(t["community"])[0].astype(np.int64)
-    # Offsetting each community by more than the whole time range keeps searches inside it.
-    key = group * (int(sec.max()) + 2 * 86400 * days + 1) + sec
-    ends = np.searchsorted(key, key + np.int64(days) * 86400, side="right")
-    within = pd.Series(ends - np.arange(len(key)), index=t.index)
-    best = within.groupby(t["community"]).max()
-    return best / c.groupby("community").size()
-
-
-def _template_similarity(graph: ComplaintGraph, c: pd.DataFrame, sample: int) -> pd.Series:
-    """Mean pairwise character-4-gram Jaccard of (a sample of) each community's texts."""
-    if "text" not in graph.complaints.columns:
-        return pd.Series(dtype=float)
-    out = {}
-    for comm, members in c.groupby("community").groups.items():
-        if len(members) < 2:
-            continue
-        # An evenly spread sample, not the first members: ids carry dates and sources.
-        idx = sorted(members)
-        idx = [idx[i] for i in np.linspace(0, len(idx) - 1, min(sample, len(idx))).astype(int)]
-        out[comm] = mean_jaccard(graph.complaints.loc[idx, "text"].tolist())
-    return pd.Series(out, dtype=float)
-
-
-def _template_background(graph: ComplaintGraph, seed: int) -> float:
-    """How alike two random complaints of this data are (see ``textsim``)."""
-    if "text" not in graph.complaints.columns:
-        return 0.0
-    return background_similarity(graph.complaints["text"].tolist(), seed=seed)
-
-
-def _link_density(graph: ComplaintGraph, labels: np.ndarray, sizes: pd.Series) -> pd.Series:
-    """Share of a community's complaint pairs linked by at least one shared identifier."""
-    ls, ld = labels[graph.src], labels[graph.dst]
-    inside = (ls == ld) & (ls >= 0)
-    counts = pd.Series(ls[inside]).value_counts()
-    pairs = sizes * (sizes - 1) / 2
-    return (counts.reindex(sizes.index).fillna(0) / pairs.where(pairs > 0)).fillna(0.0)
 
 
 def score_components(feats: pd.DataFrame, params: "ScoreParams") -> pd.DataFrame:
