@@ -292,8 +292,10 @@ def evidence_kinds(feats: dict, params: "ScoreParams | None" = None) -> list[str
         kinds.append("material_reuse")
     if feats.get("handover_borrowers", 0) >= 2:
         kinds.append("identity_handover")
+    # Shares of tiny communities are noisy: pressure needs two complaints at least.
     if (feats["pressure_demand_share"] - feats.get("pressure_background", 0.0)
-            >= params.pressure_min_excess):
+            >= params.pressure_min_excess
+            and feats["pressure_demand_share"] * feats["complaints"] >= 1.5):
         kinds.append("pressure_demands")
     if (feats.get("template_similarity", 0.0) - feats.get("template_background", 0.0)
             >= params.template_min_excess):
