@@ -7,6 +7,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 GENERATOR_VERSION = "1.0.0"
+PROFILES = ("default", "wide")
 
 
 @dataclass
@@ -50,6 +51,11 @@ class ScenarioConfig:
         as a platform's JSON Lines plus a payments CSV without serials).
     damaged_files : bool
         Also write ``damaged/``: one file per kind of damaged export, with a manifest.
+    profile : str
+        ``"default"`` (the knobs above, fixed mixes of rings and hard negatives) or
+        ``"wide"``: every knob of rings and negatives is drawn per scenario from wide
+        ranges (:mod:`simulator.wide`); ``camouflage``, ``switchboard_rate``,
+        ``nat_ip_share`` and ``rings`` are then drawn too.
     """
 
     complaints: int = 5000
@@ -68,6 +74,7 @@ class ScenarioConfig:
     end: str = "2025-10-31"
     export_style: str = "bank"
     damaged_files: bool = False
+    profile: str = "default"
 
     def __post_init__(self) -> None:
         if int(self.complaints) != self.complaints or self.complaints < 300:
@@ -87,6 +94,8 @@ class ScenarioConfig:
             raise ValueError("xlsx_max_rows must be None or >= 1")
         if self.export_style not in ("bank", "platform"):
             raise ValueError("export_style must be 'bank' or 'platform'")
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
         if self.start >= self.end:
             raise ValueError("start must be before end")
 
@@ -98,8 +107,15 @@ class ScenarioConfig:
         return max(5, int(round(self.complaints * 8 / 5000)))
 
     def to_dict(self) -> dict:
-        """Plain dict of every field (JSON-serialisable)."""
-        return asdict(self)
+        """Plain dict of every field (JSON-serialisable).
+
+        The default profile is left out so default scenarios keep the bytes of their
+        ``scenario.json`` from before profiles existed.
+        """
+        d = asdict(self)
+        if d["profile"] == "default":
+            del d["profile"]
+        return d
 
     @classmethod
     def from_dict(cls, data: dict) -> "ScenarioConfig":

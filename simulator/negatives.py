@@ -222,10 +222,12 @@ def switchboard_numbers(rng, count: int) -> list[str]:
     return pool[:count]
 
 
-def switchboard_overlay(rng, block, ids: GroupIds, count: int, rate: float) -> None:
+def switchboard_overlay(rng, block, ids: GroupIds, count: int, rate: float,
+                        numbers: list[str] | None = None) -> None:
     """Write a switchboard number as the call-back number on ``rate`` of genuine tickets.
 
-    Only ungrouped rows are touched; the rate is relative to the whole block.
+    Only ungrouped rows are touched; the rate is relative to the whole block. ``numbers``
+    are the switchboards (default: :func:`switchboard_numbers`).
     """
     n = len(block["ip"])
     free = np.flatnonzero(block["group_id"] == "")
@@ -233,7 +235,9 @@ def switchboard_overlay(rng, block, ids: GroupIds, count: int, rate: float) -> N
     if want == 0 or count == 0:
         return
     take = rng.choice(free, size=want, replace=False)
-    numbers = switchboard_numbers(rng, count)
+    if numbers is None:
+        numbers = switchboard_numbers(rng, count)
+    count = len(numbers)
     which = weighted_choice(rng, want, np.linspace(2, 1, count))
     for j, num in enumerate(numbers):
         sel = np.sort(take[which == j])

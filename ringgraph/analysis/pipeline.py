@@ -11,8 +11,10 @@ from ringgraph.core.progress import SILENT, Progress
 from ringgraph.analysis.project import ComplaintGraph, ProjectionParams, project
 from ringgraph.analysis.refine import peripheral_members
 from ringgraph.analysis.result import Ring, RingResult
-from ringgraph.analysis.score import (ScoreParams, community_features, display_ident, evidence_kinds,
-                    is_flagged, ring_reasons, score_components)
+from ringgraph.analysis.reasons import ring_reasons
+from ringgraph.analysis.score import (ScoreParams, community_features, context_kinds,
+                                      display_ident, evidence_kinds, is_flagged,
+                                      score_components)
 from ringgraph.store.base import GraphStore
 
 
@@ -57,7 +59,8 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
     with progress.task("explaining rings", total=len(candidates)) as t:
         for comm in candidates:
             f = {k: (v.item() if hasattr(v, "item") else v) for k, v in feats.loc[comm].items()}
-            f["evidence_kinds"] = evidence_kinds(f)
+            f["evidence_kinds"] = evidence_kinds(f, score_params)
+            f["context_kinds"] = context_kinds(f)
             pts = {k: float(v) for k, v in points.loc[comm].items()}
             sh = shared_by.get(comm, empty)
             reasons = ring_reasons(f, sh, pts, names)

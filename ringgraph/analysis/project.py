@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from ringgraph.analysis.hubs import shape_hubs
 from ringgraph.core import model as m
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.base import GraphStore
@@ -69,6 +70,12 @@ class ProjectionParams:
     # still counts as evidence when a ring is scored (ringgraph.score).
     text_links: bool = False
     text_min_similarity: float = 0.5
+    # Hubs by shape (ringgraph.analysis.hubs): switchboards, NAT addresses and platform
+    # accounts are cut when their complaints are otherwise unrelated and spread like a
+    # random sample of the data. The per-type degree caps above stay as a backstop.
+    hub_min_complaints: int = 10
+    hub_max_cohesion: float = 0.25
+    hub_min_spread: float = 0.6
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -209,7 +216,35 @@ def complaint_table(store: GraphStore) -> pd.DataFrame:
         "at": pd.to_datetime(prop["received_at"].reindex(keys), errors="coerce").to_numpy(),
         "text": prop["text"].reindex(keys).fillna("").to_numpy(dtype=object),
     })
+    out = out.assign(**_borrower_columns(store, out["person"]))
+    against = store.edge_ends((m.AGAINST,)).drop_duplicates("src_key").set_index("src_key")
+    out["institution"] = out["complaint_id"].map(against["dst_key"]).fillna("").to_numpy(
+        dtype=object)
     return out.sort_values("complaint_id", kind="stable").reset_index(drop=True)
+
+
+def _borrower_columns(store: GraphStore, person: pd.Series) -> dict[str, np.ndarray]:
+    """``household`` and ``own_phone`` of each complaint's borrower.
+
+    A household is surname + the city of the resident ID (its first four digits, which
+    masked IDs keep too): relatives share documents, devices and phones, strangers do not. Without
+    a name the borrower is a household of their own. ``own_phone`` is the borrower's
+    registered mobile (预留手机号), the smallest key when several.
+    """
+    people = store.nodes(m.PERSON)
+    name = people.set_index("key")["name"].fillna("").astype(str) if len(people) else \
+        pd.Series(dtype=object)
+    p = person.astype(str)
+    surname = p.map(name).fillna("").str[:1]
+    # Masked IDs keep only the first four digits (the city); relatives share those too.
+    region = p.str.removeprefix("masked:").str.extract(r"^(\d{4})", expand=False).fillna("")
+    family = (surname != "") & (region != "")
+    household = np.where(family, surname + "|" + region, p).astype(object)
+    owned = store.edge_ends((m.HAS_PHONE,))
+    owned = owned[owned["src_label"] == m.PERSON].sort_values(["src_key", "dst_key"])
+    phone = owned.drop_duplicates("src_key").set_index("src_key")["dst_key"]
+    return {"household": household,
+            "own_phone": p.map(phone).fillna("").to_numpy(dtype=object)}
 
 
 def incidence_table(store: GraphStore, complaints: pd.DataFrame,
@@ -289,9 +324,16 @@ def build_graph(complaints: pd.DataFrame, incidence: pd.DataFrame,
     inc = inc.assign(degree=degree.astype(np.int64))
     # astype: with no incidence rows map() keeps the str dtype, which cannot compare to ints.
     cap = inc["ident_type"].map(params.max_degree).astype(np.float64).fillna(np.inf)
-    too_common = inc["degree"] > cap
+    too_common = (inc["degree"] > cap).to_numpy().copy()
+    hubs = shape_hubs(complaints, inc, params.hub_min_complaints,
+                      params.hub_max_cohesion, params.hub_min_spread)
+    if len(hubs):
+        hub_key = pd.MultiIndex.from_frame(hubs[["ident_type", "ident"]])
+        too_common |= pd.MultiIndex.from_frame(inc[["ident_type", "ident"]]).isin(hub_key)
     cut = (inc[too_common].groupby(["ident_type", "ident"]).size().rename("degree")
            .reset_index())
+    cut["why"] = np.where(pd.MultiIndex.from_frame(cut[["ident_type", "ident"]]).isin(
+        hub_key), "hub shape", "degree cap") if len(hubs) else "degree cap"
     kept = inc[~too_common & (inc["degree"] >= 2)]
 
     codes, uniq = pd.factorize(pd.MultiIndex.from_frame(kept[["ident_type", "ident"]]),

@@ -48,6 +48,31 @@ class Ring:
     def size(self) -> int:
         return len(self.complaint_ids)
 
+    @property
+    def misconduct_points(self) -> dict[str, float]:
+        """Points from misconduct evidence (material, handover, demands, templates, burst)."""
+        from ringgraph.analysis.score import split_points
+
+        return split_points(self.points)["misconduct"]
+
+    @property
+    def context_points(self) -> dict[str, float]:
+        """Points from context a lawful firm also shows (sharing, spread, representation,
+        fees): never enough to flag a ring."""
+        from ringgraph.analysis.score import split_points
+
+        return split_points(self.points)["context"]
+
+    @property
+    def misconduct_reasons(self) -> list[dict]:
+        """Reasons marked ``kind == "misconduct"``, strongest first."""
+        return [r for r in self.reasons if r.get("kind") == "misconduct"]
+
+    @property
+    def context_reasons(self) -> list[dict]:
+        """Reasons marked ``kind == "context"``, strongest first."""
+        return [r for r in self.reasons if r.get("kind", "context") == "context"]
+
 
 @dataclass
 class RingResult:
@@ -73,6 +98,16 @@ class RingResult:
             if r.ring_id == ring_id:
                 return r
         raise KeyError(f"no ring {ring_id!r} in this result")
+
+    def points_split(self, flagged_only: bool = True) -> pd.DataFrame:
+        """Per ring: ``ring_id, score, flagged, misconduct, context`` (points of each kind)
+        and the misconduct evidence kinds, for showing why a ring was or was not flagged."""
+        rows = [(r.ring_id, r.score, r.flagged, round(sum(r.misconduct_points.values()), 4),
+                 round(sum(r.context_points.values()), 4),
+                 ", ".join(r.features.get("evidence_kinds") or []))
+                for r in self.rings if r.flagged or not flagged_only]
+        return pd.DataFrame(rows, columns=["ring_id", "score", "flagged", "misconduct",
+                                           "context", "misconduct_kinds"])
 
     def labels(self, flagged_only: bool = True) -> pd.DataFrame:
         """``complaint_id, ring_id, score`` for complaints in (flagged) rings, sorted."""

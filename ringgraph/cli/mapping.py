@@ -24,7 +24,8 @@ def suggest(files: tuple[Path, ...]) -> None:
     """Profile each column's values and print a YAML mapping with a confidence and three
     masked sample values per column (edit it, then pass it to `ringgraph ingest --mapping`)."""
     from etl.errors import ExportError
-    from etl.suggest import guess_columns, sample_columns, to_yaml
+    from etl.sample import sample_columns
+    from etl.suggest import guess_columns, to_yaml
 
     for path in files:
         try:

@@ -20,12 +20,19 @@ from ringgraph.cli.app import cli, progress
               help="Number of planted rings [default: scales with --complaints].")
 @click.option("--camouflage", type=click.FloatRange(0, 1), default=None,
               help="How hard rings hide (0..1) [default: simulator's].")
+@click.option("--profile", type=click.Choice(["default", "wide"]), default="default",
+              show_default=True, help="wide: draw every ring and negative knob per seed.")
+@click.option("--export-style", type=click.Choice(["bank", "platform"]), default="bank",
+              show_default=True,
+              help="platform: JSON Lines with nested fields and payments without serials.")
+@click.option("--damaged", is_flag=True, help="Also write damaged/: one damaged export per kind.")
 def simulate(complaints: int, seed: int, out: Path, rings: int | None,
-             camouflage: float | None) -> None:
+             camouflage: float | None, profile: str, export_style: str, damaged: bool) -> None:
     """Write a labelled scenario: raw exports as institutions produce them + ground truth."""
     from simulator import ScenarioConfig, simulate as run
 
-    kwargs = {"complaints": complaints, "seed": seed}
+    kwargs = {"complaints": complaints, "seed": seed, "profile": profile,
+              "export_style": export_style, "damaged_files": damaged}
     if rings is not None:
         kwargs["rings"] = rings
     if camouflage is not None:

@@ -135,3 +135,48 @@ def similar_pairs(sig: np.ndarray, bands: int = 8, min_similarity: float = 0.5,
     sim = estimate_similarity(sig, pairs[:, 0], pairs[:, 1])
     keep = sim >= min_similarity
     return pairs[keep, 0], pairs[keep, 1], sim[keep]
+
+
+def shingles(text: str, k: int = 4) -> set[str]:
+    """Character ``k``-grams of ``text`` with whitespace removed (the text itself when
+    shorter than ``k``; nothing when empty).
+
+    >>> sorted(shingles("停息 挂账", k=3))
+    ['停息挂', '息挂账']
+    """
+    t = "".join(str(text).split())
+    return {t[i:i + k] for i in range(max(1, len(t) - k + 1))} if t else set()
+
+
+def mean_jaccard(texts: list[str], k: int = 4) -> float:
+    """Mean pairwise Jaccard similarity of the texts' character ``k``-gram sets (exact).
+
+    >>> mean_jaccard(["我因疫情失业无力还款", "我因疫情失业无力还款"])
+    1.0
+    """
+    sets = [shingles(t, k) for t in texts]
+    sims = [len(a & b) / len(a | b) for i, a in enumerate(sets) for b in sets[i + 1:]
+            if a or b]
+    return float(np.mean(sims)) if sims else 0.0
+
+
+def background_similarity(texts: list[str], pairs: int = 400, seed: int = 0,
+                          k: int = 4) -> float:
+    """Mean Jaccard similarity of ``pairs`` random pairs of distinct texts: how alike
+    unrelated texts of *this* data are, so "a shared script" can be judged relative to it.
+
+    >>> background_similarity(["甲乙丙丁戊", "子丑寅卯辰"], pairs=5)
+    0.0
+    """
+    n = len(texts)
+    if n < 2:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n, pairs)
+    b = (a + rng.integers(1, n, pairs)) % n
+    sims = []
+    for i, j in zip(a.tolist(), b.tolist()):
+        x, y = shingles(texts[i], k), shingles(texts[j], k)
+        if x or y:
+            sims.append(len(x & y) / len(x | y))
+    return float(np.mean(sims)) if sims else 0.0
