@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field as _field
-from pathlib import Path
 
 import pandas as pd
 

@@ -49,7 +49,8 @@ def test_min_size_drops_small_communities():
 
 
 def test_graph_fingerprint_changes_with_params():
-    from ringgraph.analysis.project import ProjectionParams, build_graph
+    from ringgraph.analysis.project import build_graph
+    from ringgraph.core.settings import ProjectionParams
 
     g = checks.toy_graph()
     p = ProjectionParams()
@@ -64,7 +65,8 @@ def test_graph_fingerprint_changes_with_params():
 def test_text_links_join_linked_complaints_with_the_same_script():
     import pandas as pd
 
-    from ringgraph.analysis.project import ProjectionParams, build_graph
+    from ringgraph.analysis.project import build_graph
+    from ringgraph.core.settings import ProjectionParams
 
     script = "本人因疫情失业收入骤减，无力偿还贷款，现申请停息挂账并要求精神赔偿。"
     complaints = pd.DataFrame({

@@ -8,11 +8,12 @@ import pandas as pd
 from ringgraph.core import model as m
 from ringgraph.analysis.detect.base import BaseDetector
 from ringgraph.core.progress import SILENT, Progress
-from ringgraph.analysis.project import ComplaintGraph, ProjectionParams, project
+from ringgraph.analysis.project import ComplaintGraph, project
+from ringgraph.core.settings import ProjectionParams, ScoreParams
 from ringgraph.analysis.refine import peripheral_members
 from ringgraph.analysis.result import Ring, RingResult
 from ringgraph.analysis.reasons import ring_reasons
-from ringgraph.analysis.score import (ScoreParams, community_features, context_kinds,
+from ringgraph.analysis.score import (community_features, context_kinds,
                                       display_ident, evidence_kinds, is_flagged,
                                       score_components)
 from ringgraph.store.base import GraphStore

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -24,68 +24,15 @@ import pandas as pd
 from ringgraph.analysis.hubs import shape_hubs
 from ringgraph.core import model as m
 from ringgraph.core.progress import SILENT, Progress
+from ringgraph.core.settings import ProjectionParams  # noqa: F401 - part of this module's API
 from ringgraph.store.base import GraphStore
 
 # Identifier types used in the projection (a Document's certificate number is its own type).
-CERT = "Cert"
+CERT = m.CERT
 IDENT_TYPES = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG, m.DOCUMENT, CERT, m.PERSON, m.ACCOUNT)
 
 
-TEXT = "Text"   # derived link: near-duplicate complaint texts (not an identifier)
-
-
-def _default_trust() -> dict[str, float]:
-    return {m.DOCUMENT: 3.0, CERT: 3.0, m.ACCOUNT: 2.0, m.PERSON: 2.0, m.DEVICE: 1.5,
-            m.PHONE: 1.5, m.AGENT: 1.5, m.ORG: 1.0, m.IP: 0.5, TEXT: 1.0}
-
-
-def _default_max_degree() -> dict[str, int]:
-    return {m.DOCUMENT: 400, CERT: 400, m.ACCOUNT: 100, m.PERSON: 60, m.DEVICE: 200,
-            m.PHONE: 200, m.AGENT: 400, m.ORG: 600, m.IP: 100}
-
-
-@dataclass
-class ProjectionParams:
-    """Settings of the projection; round-trips through JSON."""
-
-    trust: dict[str, float] = field(default_factory=_default_trust)
-    max_degree: dict[str, int] = field(default_factory=_default_max_degree)
-    link_service_numbers: bool = False
-    # Fees are hundreds to tens of thousands of yuan; everyday payments (shops, utilities,
-    # payment platforms) are small and would tie genuine borrowers together.
-    min_fee_amount: float = 1000.0
-    # Transfers whose memo names an everyday purpose (rent, utilities, shopping) are not
-    # fees either: a ring member's landlord also collects from genuine tenants.
-    everyday_memo_words: tuple[str, ...] = ("房租", "租金", "押金", "水电", "电费", "水费",
-                                            "燃气", "物业", "货款", "购物", "网购", "消费",
-                                            "餐费", "话费", "学费")
-    # An IP behind which this many distinct devices submitted is carrier NAT / public
-    # Wi-Fi, not an office: a ring's office has a handful of devices.
-    nat_device_fanout: int = 8
-    # Near-duplicate texts (MinHash/LSH, character 4-grams) add a link of weight
-    # trust["Text"] × similarity, but only between complaints that already share some
-    # identifier with someone: a copied template alone never pulls a complainant in.
-    # Off by default: scripts circulate between outfits, and on the 100k benchmark these
-    # links glued different rings together (ring F1 0.997 → 0.55). Template similarity
-    # still counts as evidence when a ring is scored (ringgraph.score).
-    text_links: bool = False
-    text_min_similarity: float = 0.5
-    # Hubs by shape (ringgraph.analysis.hubs): switchboards, NAT addresses and platform
-    # accounts are cut when their complaints are otherwise unrelated and spread like a
-    # random sample of the data. The per-type degree caps above stay as a backstop.
-    hub_min_complaints: int = 10
-    hub_max_cohesion: float = 0.25
-    hub_min_spread: float = 0.6
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ProjectionParams":
-        d = dict(d)
-        if "everyday_memo_words" in d:
-            d["everyday_memo_words"] = tuple(d["everyday_memo_words"])
-        return cls(**d)
+TEXT = m.TEXT   # derived link: near-duplicate complaint texts (not an identifier)
 
 
 @dataclass

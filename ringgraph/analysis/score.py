@@ -42,7 +42,6 @@ the candidates, each marked as misconduct or context.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -50,6 +49,7 @@ import pandas as pd
 from ringgraph.core import model as m
 from ringgraph.core import redact as pii
 from ringgraph.analysis.project import CERT, ComplaintGraph
+from ringgraph.core.settings import ScoreParams  # noqa: F401 - part of this module's API
 from ringgraph.analysis.signals import (burst_share, handover_borrowers, link_density,
                                        pressure, template_background, template_similarity)
 
@@ -75,35 +75,6 @@ def display_ident(ident_type: str, ident: str, names: dict | None = None,
         short = ident.removeprefix("sha256:")[:12] + "…"
         return f"{name} {short}".strip()
     return pii.mask(ident_type, ident, name)
-
-
-@dataclass
-class ScoreParams:
-    """Scoring settings; round-trip through JSON."""
-
-    weights: dict[str, float] = field(default_factory=lambda: {
-        "sharing": 0.10, "spread": 0.05, "representation": 0.05, "fees": 0.05, "material": 0.20,
-        "handover": 0.15, "demands": 0.15, "templates": 0.15, "burst": 0.10})
-    threshold: float = 0.25
-    # Households (relatives count once) a flagged ring must span: small teams have 3.
-    min_borrowers: int = 3
-    # Independent kinds of misconduct evidence a flagged ring must show.
-    min_evidence_kinds: int = 2
-    burst_days: int = 30
-    # Texts compared per community for template similarity (a sample keeps it cheap).
-    template_sample: int = 40
-    # Similarity above the data's own background that counts as a shared script.
-    template_min_excess: float = 0.10
-    # Share of pressure demands above the data's own rate that counts as evidence.
-    pressure_min_excess: float = 0.25
-    # Registered mobiles this close in number are one block of freshly issued SIMs.
-    sim_block_gap: int = 20
-    # A member must share this many identifiers with its ring (see ringgraph.refine).
-    min_member_links: int = 2
-    seed: int = 0
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 CONTEXT = "context"

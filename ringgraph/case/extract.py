@@ -24,7 +24,7 @@ from ringgraph.analysis.result import Ring, RingResult
 from ringgraph.store.base import GraphStore
 from ringgraph.core.errors import EvidenceError
 
-CERT = "Cert"
+CERT = m.CERT
 """Pseudo-label of a certificate number (a property of documents, not a node)."""
 
 IDENTIFIER_LABELS = m.IDENTIFIER_LABELS

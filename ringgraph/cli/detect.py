@@ -37,7 +37,7 @@ def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
     """Project the graph, detect communities, score and rank rings with reasons."""
     from ringgraph.analysis.detect import REGISTRY
     from ringgraph.analysis.pipeline import detect_rings
-    from ringgraph.analysis.score import ScoreParams
+    from ringgraph.core.settings import ScoreParams
 
     if list_detectors:
         for name in sorted(REGISTRY):

@@ -32,7 +32,8 @@ def link(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
 
     from ringgraph.analysis.link import link_complaints
     from ringgraph.analysis.pipeline import identifier_names
-    from ringgraph.analysis.project import ProjectionParams, project
+    from ringgraph.analysis.project import project
+    from ringgraph.core.settings import ProjectionParams
     from ringgraph.core.atomic import write_text
 
     db = db or default_db()

@@ -45,6 +45,10 @@ INSTITUTION = "Institution"
 NODE_LABELS: tuple[str, ...] = (
     COMPLAINT, PERSON, PHONE, DEVICE, IP, AGENT, ORG, DOCUMENT, ACCOUNT, INSTITUTION,
 )
+# Pseudo-labels of the projection (not nodes): a Document's certificate number is an
+# identifier of its own, and near-duplicate complaint texts are a derived link.
+CERT = "Cert"
+TEXT = "Text"
 # What complaints and borrowers share: every node label but the two they are.
 IDENTIFIER_LABELS: tuple[str, ...] = (PHONE, DEVICE, IP, AGENT, ORG, DOCUMENT, ACCOUNT,
                                       INSTITUTION)
