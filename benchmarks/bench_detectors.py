@@ -117,8 +117,9 @@ def main() -> None:
     ap.add_argument("--scenarios", type=int, default=20)
     ap.add_argument("--camouflage", type=float, nargs="+", default=None,
                     help="default profile only (the wide profile draws its own)")
+    local = sorted(n for n, c in REGISTRY.items() if c.engine == "python")  # no GDS server here
     ap.add_argument("--detectors", nargs="+", default=["leiden"],
-                    help=f"any of {', '.join(sorted(REGISTRY))}")
+                    help=f"any of {', '.join(local)}")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
     seeds = args.seeds or list(range(args.first_seed, args.first_seed + args.scenarios))
