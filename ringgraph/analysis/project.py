@@ -167,6 +167,11 @@ def complaint_table(store: GraphStore) -> pd.DataFrame:
     against = store.edge_ends((m.AGAINST,)).drop_duplicates("src_key").set_index("src_key")
     out["institution"] = out["complaint_id"].map(against["dst_key"]).fillna("").to_numpy(
         dtype=object)
+    # Whether the ticket names a representative (agent or organisation): filing for a
+    # client from the firm's own computer is representation, not a borrower's identity
+    # taken over (see ringgraph.analysis.signals.handover_borrowers).
+    rep = store.edge_ends((m.REPRESENTED_BY, m.VIA_ORG))
+    out["represented"] = out["complaint_id"].isin(set(rep["src_key"])).to_numpy()
     return out.sort_values("complaint_id", kind="stable").reset_index(drop=True)
 
 

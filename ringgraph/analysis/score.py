@@ -225,8 +225,14 @@ def _tidy(feats: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
 
 def score_components(feats: pd.DataFrame, params: "ScoreParams") -> pd.DataFrame:
     """Points of each score component per community (weight × bounded feature)."""
+    # A misconduct component earns points only once it is evidence (evidence_kinds), so no
+    # reason ever presents a background-level similarity or demand rate as a finding.
     excess_text = feats["template_similarity"] - feats["template_background"]
+    excess_text = excess_text.where(excess_text >= params.template_min_excess, 0.0)
     excess_demand = feats["pressure_demand_share"] - feats["pressure_background"]
+    excess_demand = excess_demand.where(
+        (excess_demand >= params.pressure_min_excess)
+        & (feats["pressure_demand_share"] * feats["complaints"] >= 1.5), 0.0)
     comp = pd.DataFrame({
         "sharing": (feats["max_shared_borrowers"] - 1) / 9,
         "spread": (feats["provinces"] - 1) / 4,

@@ -14,9 +14,17 @@ PRESSURE = r"精神赔偿|媒体曝光|曝光"
 
 
 def handover_borrowers(c: pd.DataFrame, on_device: pd.DataFrame, gap: int) -> pd.Series:
-    """Borrowers whose identity was handed over: on a device another household also used,
-    with a registered mobile another household also has, or with a mobile within ``gap``
-    of another household's (a block of freshly issued SIMs)."""
+    """Borrowers whose identity was handed over: a complaint presented as their own (no
+    representative on the ticket) from a device another household also used, a registered
+    mobile another household also has, or a mobile within ``gap`` of another household's
+    (a block of freshly issued SIMs).
+
+    A firm that files for its clients from its office computer names itself on the ticket:
+    that is representation (context), not someone else acting as the borrower.
+    """
+    if "represented" in c.columns:
+        own = c.index[~c["represented"].astype(bool)]
+        on_device = on_device[on_device["complaint"].isin(own)]
     hits = [on_device[["community", "borrower"]]]
     p = c[c["own_phone"] != ""][["community", "borrower", "household", "own_phone"]]
     per_phone = p.groupby(["community", "own_phone"])["household"].transform("nunique")
