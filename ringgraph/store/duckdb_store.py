@@ -15,8 +15,16 @@ import pandas as pd
 from ringgraph.core import model as m
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
-                   RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
+                   RECORD_COLUMNS, RING_ID_COLUMNS, VERDICT_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
+
+_REVIEW_DDL = (
+    """CREATE TABLE IF NOT EXISTS verdicts (seq INTEGER PRIMARY KEY, ring_id VARCHAR NOT NULL,
+        verdict VARCHAR NOT NULL, note VARCHAR, reviewer VARCHAR, "at" VARCHAR,
+        complaint_ids VARCHAR, features VARCHAR, points VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS ring_ids (ring_id VARCHAR PRIMARY KEY, members VARCHAR,
+        lineage VARCHAR, active BOOLEAN, updated VARCHAR)""",
+)
 
 _DDL = (
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -289,6 +297,48 @@ class DuckDBStore(GraphStore):
         if getattr(self, "con", None) is not None:
             self.con.close()
             self.con = None
+
+    # -- investigators' bookkeeping (verdicts, ring identity) ------------------------
+    # Created on first write, not in _DDL: stores made before these tables still open.
+    def _ensure_bookkeeping(self) -> None:
+        for ddl in _REVIEW_DDL:
+            self._run(ddl)
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self._run("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
+                              [name]))
+
+    def write_verdict(self, verdict: dict) -> None:
+        self._ensure_bookkeeping()
+        row = [verdict.get(c) for c in VERDICT_COLUMNS[1:]]
+        self._run("INSERT INTO verdicts SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? "
+                  "FROM verdicts", row)
+
+    def verdicts(self) -> pd.DataFrame:
+        if not self._has_table("verdicts"):
+            return pd.DataFrame(columns=list(VERDICT_COLUMNS))
+        return self._df("SELECT * FROM verdicts ORDER BY seq")
+
+    def write_ring_ids(self, rows: pd.DataFrame) -> None:
+        self._ensure_bookkeeping()
+        frame = _typed(rows, RING_ID_COLUMNS)
+        frame["active"] = rows["active"].astype(bool).to_numpy()
+        self._run("BEGIN TRANSACTION")
+        try:
+            self.con.register("incoming", frame)
+            self._run("INSERT OR REPLACE INTO ring_ids SELECT ring_id, members, lineage, "
+                      "active, updated FROM incoming")
+            self._run("COMMIT")
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
+        finally:
+            self.con.unregister("incoming")
+
+    def ring_ids(self) -> pd.DataFrame:
+        if not self._has_table("ring_ids"):
+            return pd.DataFrame(columns=list(RING_ID_COLUMNS))
+        return self._df("SELECT * FROM ring_ids ORDER BY ring_id")
 
 
 

@@ -48,7 +48,7 @@ import pandas as pd
 from ringgraph.core import model as m
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
-                   RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
+                   RECORD_COLUMNS, RING_ID_COLUMNS, VERDICT_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
 
 DEFAULT_BATCH = 10_000
@@ -180,6 +180,14 @@ BOOKKEEPING_READ = {
 }
 RUN_WRITE = ("OPTIONAL MATCH (n:`_Run`) WITH coalesce(max(n.run), 0) + 1 AS next "
              "CREATE (:`_Run` {run: next, report: $report})")
+VERDICT_WRITE = ("OPTIONAL MATCH (n:`_Verdict`) WITH coalesce(max(n.seq), 0) + 1 AS next "
+                 "CREATE (x:`_Verdict` {seq: next}) SET x += $v")
+VERDICT_READ = ("MATCH (n:`_Verdict`) RETURN n.seq, n.ring_id, n.verdict, n.note, n.reviewer, "
+                "n.at, n.complaint_ids, n.features, n.points ORDER BY n.seq")
+RING_ID_MERGE = ("UNWIND $rows AS r MERGE (n:`_RingId` {ring_id: r[0]}) "
+                 "SET n.members = r[1], n.lineage = r[2], n.active = r[3], n.updated = r[4]")
+RING_ID_READ = ("MATCH (n:`_RingId`) RETURN n.ring_id, n.members, n.lineage, n.active, "
+                "n.updated ORDER BY n.ring_id")
 DELETE_ALL = "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 # DuckDB casts and orders that make read-back frames equal to the DuckDB store's.
@@ -557,6 +565,26 @@ class Neo4jStore(GraphStore):
         if getattr(self, "_duck", None) is not None:
             self._duck.close()
             self._duck = None
+
+    # -- investigators' bookkeeping (verdicts, ring identity) ------------------------
+    # `_Verdict` and `_RingId` nodes like `_Run`: outside the model, untouched by ingest.
+    def write_verdict(self, verdict: dict) -> None:
+        self._run_write(VERDICT_WRITE, v={c: verdict.get(c) for c in VERDICT_COLUMNS[1:]})
+
+    def verdicts(self) -> pd.DataFrame:
+        rows = self._read(VERDICT_READ)
+        return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+
+    def write_ring_ids(self, rows: pd.DataFrame) -> None:
+        data = _plain(rows.drop(columns="active"), [c for c in RING_ID_COLUMNS if c != "active"])
+        data["active"] = rows["active"].astype(bool).to_numpy()
+        self._write_batches(RING_ID_MERGE, _rows(data, RING_ID_COLUMNS))
+
+    def ring_ids(self) -> pd.DataFrame:
+        rows = self._read(RING_ID_READ)
+        frame = pd.DataFrame(rows, columns=list(RING_ID_COLUMNS))
+        frame["active"] = frame["active"].astype(bool)
+        return frame
 
 
 # -- helpers -----------------------------------------------------------------------------
