@@ -12,6 +12,7 @@ The group, shared options and exit codes live in :mod:`ringgraph.cli.app`.
 """
 
 from ringgraph.cli import detect, evaluate, export, ingest, link, neo4j, simulate  # noqa: F401
+from ringgraph.cli import review, train  # noqa: F401  (issue 15: the verdict loop)
 from ringgraph.cli.app import cli, main
 
 __all__ = ["cli", "main"]
