@@ -14,6 +14,17 @@ from ringgraph.analysis.learned import (FEATURES, MONOTONE, LearnedScorer, desig
                                         expected_calibration_error)
 from ringgraph.analysis.result import RingResult
 
+# Communities kept as training examples: in simulated scenarios nearly every community of
+# ≥ 5 borrowers (the flag minimum) is a ring, so the smaller ones supply the negatives.
+TRAIN_MIN_BORROWERS = 2
+
+
+def training_params():
+    """Scoring settings under which detection yields training examples."""
+    from ringgraph.analysis.score import ScoreParams
+
+    return ScoreParams(min_borrowers=TRAIN_MIN_BORROWERS)
+
 
 class MonotoneLogit(ClassifierMixin, BaseEstimator):
     """L2 logistic regression with coefficients of columns ``nonneg`` bounded at 0 below

@@ -5,8 +5,9 @@
     ringgraph train --verdicts --db data/ringgraph.duckdb --out scorer.json
     ringgraph detect --scorer scorer.json
 
-Each labelled scenario is ingested into a throwaway in-memory store, detected with the
-same detector and settings ``detect`` uses, and every community becomes one example.
+Each labelled scenario is ingested into a throwaway in-memory store and detected with the
+chosen detector; every community of at least two borrowers becomes one example (see
+:data:`ringgraph.analysis.learned_fit.TRAIN_MIN_BORROWERS`).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def scenario_examples(scenario: Path, detector: str, seed: int) -> pd.DataFrame:
     """Labelled communities of one simulated scenario (ingested into memory)."""
     from etl.ingest import ingest
     from ringgraph.analysis.evaluate import load_truth
-    from ringgraph.analysis.learned_fit import label_communities
+    from ringgraph.analysis.learned_fit import label_communities, training_params
     from ringgraph.analysis.pipeline import detect_rings
     from ringgraph.store import DuckDBStore
 
@@ -83,5 +84,5 @@ def scenario_examples(scenario: Path, detector: str, seed: int) -> pd.DataFrame:
                         "(a `ringgraph simulate` folder)")
     with DuckDBStore(":memory:") as store:
         ingest([exports], store)
-        result = detect_rings(store, detector, seed=seed)
+        result = detect_rings(store, detector, seed=seed, score_params=training_params())
     return label_communities(result, load_truth(truth_dir))
