@@ -3,7 +3,6 @@ survive re-ingest and change the next detection, the review CLI."""
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,6 +13,7 @@ from ringgraph.analysis.verdicts import record_verdict
 from ringgraph.cli import main
 from ringgraph.store import DuckDBStore
 from simulator import ScenarioConfig, simulate
+from verdict_fixtures import clone_members, copy_store
 
 N_COMPLAINTS = 2000
 
@@ -26,22 +26,6 @@ def scenario(tmp_path_factory):
     with DuckDBStore(full) as store:
         ingest([root / "scenario" / "exports"], store)
     return root, full
-
-
-def copy_store(src, dst, drop_share: float = 0.0, seed: int = 0):
-    """A copy of ``src`` without a random ``drop_share`` of its complaints (and their
-    relationships); returns what was left out, ready to be written later."""
-    with DuckDBStore(src, read_only=True) as s:
-        nodes, edges = s.nodes(), s.edges()
-    comp = nodes.loc[nodes["label"] == "Complaint", "key"]
-    rng = np.random.default_rng(seed)
-    dropped = set(comp[rng.random(len(comp)) < drop_share])
-    drop_n = (nodes["label"] == "Complaint") & nodes["key"].isin(dropped)
-    drop_e = ((edges["src_label"] == "Complaint") & edges["src_key"].isin(dropped)) | (
-        (edges["dst_label"] == "Complaint") & edges["dst_key"].isin(dropped))
-    with DuckDBStore(dst) as d:
-        d.write(nodes[~drop_n], edges[~drop_e])
-    return nodes[drop_n], edges[drop_e]
 
 
 def ids(result):
@@ -87,29 +71,6 @@ def test_ten_percent_new_complaints_keep_ids_of_rings_that_changed_little(scenar
     assert set(a) | set(b) <= set(registry["ring_id"])
     gone = registry[~registry["active"]]
     assert set(gone["ring_id"]) == set(b) - set(a)
-
-
-def clone_members(store, ring, n: int = 3, tag: str = "NEW"):
-    """``n`` new complaints by new borrowers that copy member complaints' identifiers (the
-    same phones, agents, documents …): more of the ring's misconduct."""
-    nodes, edges = store.nodes(), store.edges()
-    new_nodes, new_edges = [], []
-    for i, cid in enumerate(ring.complaint_ids[:n]):
-        new_id = f"{tag}-{i}"
-        c = nodes[(nodes["label"] == "Complaint") & (nodes["key"] == cid)].copy()
-        new_nodes.append(c.assign(key=new_id, name=new_id, row=900000 + i))
-        e = edges[((edges["src_label"] == "Complaint") & (edges["src_key"] == cid))
-                  | ((edges["dst_label"] == "Complaint") & (edges["dst_key"] == cid))].copy()
-        filed = e["rel"] == "FILED"
-        person = f"{tag}-borrower-{i}"
-        p = nodes[(nodes["label"] == "Person")
-                  & nodes["key"].isin(e.loc[filed, "src_key"])].head(1)
-        new_nodes.append(p.assign(key=person, name=person, row=900000 + i))
-        e.loc[filed, "src_key"] = person
-        e.loc[e["src_key"] == cid, "src_key"] = new_id
-        e.loc[e["dst_key"] == cid, "dst_key"] = new_id
-        new_edges.append(e.assign(row=900000 + i))
-    store.write(pd.concat(new_nodes), pd.concat(new_edges))
 
 
 def test_dismissed_ring_stays_quiet_until_new_evidence(scenario, tmp_path):
