@@ -67,6 +67,8 @@ def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
     print_rings(result, top)
     gds_note = (f"GDS {det.gds_version_} {detector}; ringId written to {written} complaints; "
                 if written is not None else "")
+    quiet = sum(bool(r.verdict and r.verdict["suppressed"]) for r in result.rings)
+    gds_note += f"{quiet} dismissed rings not flagged again; " if quiet else ""
     click.echo(f"{len(result.flagged())} rings flagged of {len(result.rings)} communities "
                f"({sum(r.size for r in result.flagged())} complaints of {result.n_complaints}); "
                f"{gds_note}wrote {paths['rings_csv']} and {paths['rings_json']}")
