@@ -56,7 +56,7 @@ def match(ov: pd.DataFrame, min_jaccard: float = MIN_JACCARD) -> dict[str, str]:
     jac = np.zeros((len(rows), len(cols)))
     jac[r_idx, c_idx] = ov["jaccard"].to_numpy()
     ri, ci = linear_sum_assignment(jac, maximize=True)
-    return {rows[i]: cols[j] for i, j in zip(ri, ci) if jac[i, j] > 0}
+    return {str(rows[i]): str(cols[j]) for i, j in zip(ri, ci) if jac[i, j] > 0}
 
 
 def next_number(issued: pd.Series, year: int) -> int:
