@@ -34,6 +34,9 @@ from ringgraph.core.progress import SILENT, RichProgress, TqdmProgress, tqdm
 from ringgraph.evidence import KEY_ENV, EvidenceError, export_pack, verify_pack, zip_path_of
 from ringgraph.store import GraphStore, open_store
 from ringgraph.viz import degree_plot, network_view, pr_curve_plot
+# The verdict loop (issue 15): verdicts on rings and the learned scorer.
+from ringgraph.analysis.learned import LearnedScorer
+from ringgraph.analysis.verdicts import VERDICTS, record_verdict
 
 
 def ingest(paths, store: GraphStore, **kwargs):
@@ -67,3 +70,4 @@ __all__ = [
     "pr_curve_plot", "export_pack", "verify_pack", "zip_path_of", "KEY_ENV",
     "EvidenceError", "RingGraphError", "RichProgress", "TqdmProgress", "SILENT", "tqdm",
 ]
+__all__ += ["record_verdict", "VERDICTS", "LearnedScorer"]
