@@ -99,6 +99,7 @@ def assign_ids(result: RingResult, registry: pd.DataFrame, year: int,
     """
     active = registry[registry["active"].astype(bool)]
     previous = {r.ring_id: json.loads(r.members) for r in active.itertuples()}
+    told = {r.ring_id: json.loads(r.lineage or "null") for r in active.itertuples()}
     current = {r.ring_id: r.complaint_ids for r in result.rings}
     ov = overlaps(current, previous)
     matched, sources = match(ov), _sources(ov)
@@ -114,9 +115,14 @@ def assign_ids(result: RingResult, registry: pd.DataFrame, year: int,
             new_id = prev
             status = "merged" if len(came) > 1 else "continued"
         before = set(previous.get(prev, ()))
-        ring.lineage = {"status": status, "previous": prev, "from": came,
-                        "added": len(set(ring.complaint_ids) - before) if prev else None,
-                        "removed": len(before - set(ring.complaint_ids)) if prev else None}
+        if prev is not None and before == set(ring.complaint_ids) and told.get(prev):
+            # Unchanged: keep the story of how it came to be, so re-running detection on
+            # the same data writes the same rings.json.
+            ring.lineage = told[prev]
+        else:
+            ring.lineage = {"status": status, "previous": prev, "from": came,
+                            "added": len(set(ring.complaint_ids) - before) if prev else None,
+                            "removed": len(before - set(ring.complaint_ids)) if prev else None}
         renamed[ring.ring_id] = new_id
         ring.ring_id = new_id
     return _registry_rows(result, active, ov, matched, renamed, now)
