@@ -92,7 +92,8 @@ def main() -> None:
 def summary(df: pd.DataFrame, ece: float, n: int) -> str:
     g = df.groupby(["camouflage", "scorer"])[["precision", "recall", "f1",
                                                "top_k_precision"]].mean().round(3)
-    lines = ["| camouflage | scorer | P | R | F1 | top-10 P |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = ["| camouflage | scorer | P | R | F1 | top-10 P |",
+             "| --- | --- | --- | --- | --- | --- |"]
     for (c, s), r in g.iterrows():
         lines.append(f"| {c} | {s} | {r.precision:.3f} | {r.recall:.3f} | {r.f1:.3f} | "
                      f"{r.top_k_precision:.2f} |")

@@ -8,8 +8,9 @@ from ringgraph.store import DuckDBStore
 
 
 def copy_store(src, dst, drop_share: float = 0.0, seed: int = 0):
-    """A copy of DuckDB store ``src`` (into a DuckDB path or an open store) without a random ``drop_share`` of its complaints (and their
-    relationships); returns what was left out, ready to be written later."""
+    """A copy of DuckDB store ``src`` (into a DuckDB path or an open store) without a
+    random ``drop_share`` of its complaints and their relationships; returns what was left
+    out, ready to be written later."""
     with DuckDBStore(src, read_only=True) as s:
         nodes, edges = s.nodes(), s.edges()
     comp = nodes.loc[nodes["label"] == "Complaint", "key"]

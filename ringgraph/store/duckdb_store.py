@@ -15,8 +15,9 @@ import pandas as pd
 from ringgraph.core import model as m
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
-                   RECORD_COLUMNS, RING_ID_COLUMNS, VERDICT_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
+                   RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
+from ringgraph.store.base import RING_ID_COLUMNS, VERDICT_COLUMNS
 
 _REVIEW_DDL = (
     """CREATE TABLE IF NOT EXISTS verdicts (seq INTEGER PRIMARY KEY, ring_id VARCHAR NOT NULL,
