@@ -54,15 +54,14 @@ def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
     db = db or default_db()
     prog = progress()
     learned = _load_scorer(scorer)
-    if kind == "duckdb" and db != ":memory:" and not Path(db).exists():
-        # Opening for writing would create an empty store: say what is missing instead.
-        raise UserError(f"no store at {db}: run `ringgraph ingest` first")
-    # GDS writes ring ids back to the Complaint nodes, and stable ring ids live in the
-    # store: both need it open for writing.
-    with open_store(db, read_only=engine != "gds" and rank_ids, kind=kind) as store:
+    # Checked read-only first: opening for writing would create a missing store.
+    with open_store(db, read_only=True, kind=kind) as store:
         if not store.counts().get("Complaint", 0):
             raise UserError(f"{store_label(store)}: the store holds no complaints; "
                             "run `ringgraph ingest` first")
+    # GDS writes ring ids back to the Complaint nodes, and stable ring ids live in the
+    # store: both need it open for writing.
+    with open_store(db, read_only=engine != "gds" and rank_ids, kind=kind) as store:
         result = detect_rings(store, det, score_params=sp, progress=prog, scorer=learned,
                               track=not rank_ids)
         written = det.write_rings(store, result) if engine == "gds" else None

@@ -50,8 +50,8 @@ def review(ring_id: str | None, verdict: str | None, note: str, by: str | None, 
     if result.rings[0].lineage is None:
         raise UserError(f"{path} has rank-numbered ring ids (detect --rank-ids): verdicts "
                         "need the stable ids of a plain `ringgraph detect`")
-    if kind == "duckdb" and not Path(db).exists():
-        raise UserError(f"no store at {db}: run `ringgraph ingest` first")
+    with open_store(db, read_only=True, kind=kind):
+        pass  # a missing store is an error here, not something to create
     with open_store(db, kind=kind) as store:
         rec = record_verdict(store, result, ring_id, verdict, note=note,
                              by=by if by is not None else _login())
