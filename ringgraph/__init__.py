@@ -57,6 +57,10 @@ _EXPORTS = {
     "network_view": "ringgraph.viz",
     "pr_curve_plot": "ringgraph.viz",
     "ScenarioConfig": "simulator",
+    # The verdict loop (issue 15): verdicts on rings and the learned scorer.
+    "LearnedScorer": "ringgraph.analysis.learned",
+    "VERDICTS": "ringgraph.analysis.verdicts",
+    "record_verdict": "ringgraph.analysis.verdicts",
 }
 
 

@@ -92,9 +92,9 @@ def ring_metrics(predicted: pd.DataFrame, truth: pd.DataFrame,
     min_jaccard : float
         Overlap needed for a predicted ring to count as finding a true ring.
     top_k : int
-        Rank cut-off for ``top_k_precision``. Rings are ranked by their id's order
-        (``RG0001`` is the best-scored ring), as
-        :class:`ringgraph.analysis.result.RingResult` numbers them.
+        Rank cut-off for ``top_k_precision``. Rings are ranked by ``score`` when
+        ``predicted`` has one (stable ids say nothing of rank), else by their id's order
+        (``RG0001`` is the best-scored ring of a rank-numbered result).
 
     Returns
     -------
@@ -112,7 +112,7 @@ def ring_metrics(predicted: pd.DataFrame, truth: pd.DataFrame,
     n_pred, n_true = len(p_sets), len(t_sets)
     # A top-ranked ring is right when it overlaps some true ring enough (many-to-one is
     # fine here: the question is whether an analyst's first k cases are real).
-    ranked = sorted(p_sets)[:top_k]
+    ranked = _ranked(predicted, p_sets)[:top_k]
     top_k_precision = (sum(best_j[pr] >= min_jaccard for pr in ranked) / len(ranked)
                        if ranked else 1.0)
     precision = len(matches) / n_pred if n_pred else 1.0
@@ -132,6 +132,14 @@ def ring_metrics(predicted: pd.DataFrame, truth: pd.DataFrame,
         "recall_by_style": _recall_by_style(truth, matches),
         "false_rings_by_negative_type": _false_rings(truth, unmatched),
     }
+
+
+def _ranked(predicted: pd.DataFrame, p_sets: dict) -> list:
+    """Predicted ring ids best first: by score (ties by id) when scores are given."""
+    if "score" not in predicted.columns:
+        return sorted(p_sets)
+    best = predicted.groupby("ring_id")["score"].max().reindex(sorted(p_sets))
+    return sorted(p_sets, key=lambda r: (-float(best[r]), r))
 
 
 def _recall_by_style(truth: pd.DataFrame, matches: dict) -> dict[str, float]:

@@ -90,7 +90,8 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
 def detect_rings(store: GraphStore, detector: str | BaseDetector = "leiden", *,
                  seed: int = 0, score_params: ScoreParams | None = None,
                  projection: ProjectionParams | None = None,
-                 progress: Progress = SILENT) -> RingResult:
+                 progress: Progress = SILENT, scorer=None,
+                 track: bool = False) -> RingResult:
     """Project ``store``, find communities with ``detector``, score and rank them.
 
     The whole ``ringgraph detect`` step in one call; what the CLI and the notebooks run.
@@ -106,6 +107,13 @@ def detect_rings(store: GraphStore, detector: str | BaseDetector = "leiden", *,
     score_params, projection : optional
         Scoring and projection settings (defaults otherwise).
     progress : Progress
+    scorer : LearnedScorer, optional
+        Score with a trained model (:mod:`ringgraph.analysis.learned`) instead of the
+        hand-weighted sum.
+    track : bool
+        Give rings stable ids across runs and apply investigators' verdicts
+        (:mod:`ringgraph.analysis.lineage`, :mod:`ringgraph.analysis.verdicts`); needs
+        ``store`` open for writing. Otherwise rings are numbered by rank (``RG0001`` …).
 
     Returns
     -------
@@ -118,8 +126,17 @@ def detect_rings(store: GraphStore, detector: str | BaseDetector = "leiden", *,
     if det.engine == "gds":
         det.bind(store)
     graph = project(store, projection, progress=progress)
-    return find_rings(graph, det, score_params, identifier_names(store),
-                      data_fingerprint=store.fingerprint(), progress=progress)
+    result = find_rings(graph, det, score_params, identifier_names(store),
+                        data_fingerprint=store.fingerprint(), progress=progress)
+    # Hooks of the verdict loop (issue 15): learned score, stable ids, verdicts.
+    if scorer is not None:
+        scorer.rescore(result, score_params)
+    if track:
+        from ringgraph.analysis.lineage import track_rings
+        from ringgraph.analysis.verdicts import apply_verdicts
+
+        apply_verdicts(track_rings(store, result), store.verdicts())
+    return result
 
 
 def rings_table(result: RingResult, top: int = 10) -> pd.DataFrame:

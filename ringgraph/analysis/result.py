@@ -43,6 +43,10 @@ class Ring:
     points: dict
     reasons: list[dict]
     shared_identifiers: list[dict]
+    # Where the ring's id comes from (ringgraph.analysis.lineage) and the investigators'
+    # verdict on it (ringgraph.analysis.verdicts); None when detection ran without them.
+    lineage: dict | None = None
+    verdict: dict | None = None
 
     @property
     def size(self) -> int:

@@ -30,10 +30,16 @@ ENGINES = ("python", "gds")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many rings to print.")
 @allow_incomplete_option
+@click.option("--scorer", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="A learned scorer (from `ringgraph train`) instead of the "
+                                 "hand-weighted score.")
+@click.option("--rank-ids", is_flag=True,
+              help="Number rings RG0001… by rank and ignore verdicts, instead of stable ids "
+                   "kept in the store.")
 def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
            list_detectors: bool, resolution: float | None, seed: int,
-           threshold: float | None, out: Path | None, top: int,
-           allow_incomplete: bool) -> None:
+           threshold: float | None, out: Path | None, top: int, allow_incomplete: bool,
+           scorer: Path | None = None, rank_ids: bool = False) -> None:
     """Project the graph, detect communities, score and rank rings with reasons."""
     from ringgraph.analysis.detect import REGISTRY
     from ringgraph.analysis.pipeline import detect_rings
@@ -48,21 +54,39 @@ def detect(db: str | None, store_kind: str | None, detector: str, engine: str,
     sp = ScoreParams() if threshold is None else ScoreParams(threshold=threshold)
     db = db or default_db()
     prog = progress()
-    # GDS writes ring ids back to the Complaint nodes, so that engine opens for writing.
-    with open_store(db, read_only=engine != "gds", kind=kind) as store:
+    learned = _load_scorer(scorer)
+    # Checked read-only first: opening for writing would create a missing store.
+    with open_store(db, read_only=True, kind=kind) as store:
         require_complete(store, allow_incomplete)
         if not store.counts().get("Complaint", 0):
             raise UserError(f"{store_label(store)}: the store holds no complaints; "
                             "run `ringgraph ingest` first")
-        result = detect_rings(store, det, score_params=sp, progress=prog)
+    # GDS writes ring ids back to the Complaint nodes, and stable ring ids live in the
+    # store: both need it open for writing.
+    with open_store(db, read_only=engine != "gds" and rank_ids, kind=kind) as store:
+        result = detect_rings(store, det, score_params=sp, progress=prog, scorer=learned,
+                              track=not rank_ids)
         written = det.write_rings(store, result) if engine == "gds" else None
     paths = result.write(out or work_dir(db, kind) / "results")
     print_rings(result, top)
     gds_note = (f"GDS {det.gds_version_} {detector}; ringId written to {written} complaints; "
                 if written is not None else "")
+    quiet = sum(bool(r.verdict and r.verdict["suppressed"]) for r in result.rings)
+    gds_note += f"{quiet} dismissed rings not flagged again; " if quiet else ""
     click.echo(f"{len(result.flagged())} rings flagged of {len(result.rings)} communities "
                f"({sum(r.size for r in result.flagged())} complaints of {result.n_complaints}); "
                f"{gds_note}wrote {paths['rings_csv']} and {paths['rings_json']}")
+
+
+def _load_scorer(path: Path | None):
+    if path is None:
+        return None
+    from ringgraph.analysis.learned import LearnedScorer
+
+    try:
+        return LearnedScorer.load(path)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"--scorer {path}: not a ringgraph scorer ({exc})") from None
 
 
 def _detector(name: str, engine: str, kind: str, seed: int, resolution: float | None):

@@ -127,6 +127,9 @@ def ring_record(case: CaseData, red: Redactor) -> dict:
         "ring_id": r.ring_id, "rank": r.rank, "score": r.score, "flagged": r.flagged,
         "complaint_ids": sorted(r.complaint_ids), "features": r.features, "points": r.points,
         "reasons": reasons, "shared_identifiers": shared, "pii_mode": red.mode,
+        # The investigators' verdict (who, when) and where the ring id comes from (issue 15).
+        "verdict": r.verdict and dict(r.verdict, note=red.token_text(r.verdict["note"])),
+        "lineage": r.lineage,
         "detection": {"detector": res.detector, "params": res.params, "seed": res.seed,
                       "projection": res.projection, "scoring": res.scoring,
                       "graph_fingerprint": res.graph_fingerprint,

@@ -165,6 +165,31 @@ class GraphStore(abc.ABC):
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # -- investigators' bookkeeping (verdicts, ring identity) ------------------------
+    # Kept apart from the ingest tables: ingest never touches them, so they survive
+    # re-ingest. Concrete stores implement them at the end of their class.
+    def write_verdict(self, verdict: dict) -> None:
+        """Append one verdict (``VERDICT_COLUMNS`` but ``seq``; JSON text for the lists)."""
+        raise NotImplementedError(f"{self.name} store keeps no verdicts")
+
+    def verdicts(self) -> pd.DataFrame:
+        """Every verdict ever recorded, oldest first (``VERDICT_COLUMNS``)."""
+        raise NotImplementedError(f"{self.name} store keeps no verdicts")
+
+    def write_ring_ids(self, rows: pd.DataFrame) -> None:
+        """Upsert ring identity rows (``RING_ID_COLUMNS``) by ``ring_id``; never deletes,
+        so an id once issued is never issued again."""
+        raise NotImplementedError(f"{self.name} store keeps no ring ids")
+
+    def ring_ids(self) -> pd.DataFrame:
+        """Every ring id ever issued (``RING_ID_COLUMNS``), sorted by ``ring_id``."""
+        raise NotImplementedError(f"{self.name} store keeps no ring ids")
+
+
+VERDICT_COLUMNS = ("seq", "ring_id", "verdict", "note", "reviewer", "at", "complaint_ids",
+                   "features", "points")
+RING_ID_COLUMNS = ("ring_id", "members", "lineage", "active", "updated")
+
 
 RUN_STARTED = "started"
 RUN_COMPLETED = "completed"

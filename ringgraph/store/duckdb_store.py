@@ -15,59 +15,13 @@ import pandas as pd
 from ringgraph.core import model as m
 from ringgraph.core.errors import OutputError
 from ringgraph.core.progress import SILENT, Progress
+from ringgraph.store.duckdb_sql import (_DDL, _INSERT_DUPLICATES, _INSERT_EDGES,  # noqa: F401
+                                         _INSERT_ISSUES, _INSERT_NODES, _INSERT_QUARANTINE,
+                                         _INSERT_RECORDS, _REVIEW_DDL, _TABLE_QUERIES)
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
                    RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
-
-_DDL = (
-    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-    """CREATE TABLE IF NOT EXISTS nodes (
-        label VARCHAR NOT NULL, key VARCHAR NOT NULL, name VARCHAR, props VARCHAR,
-        source VARCHAR, "row" BIGINT, "at" VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS edges (
-        rel VARCHAR NOT NULL, src_label VARCHAR NOT NULL, src_key VARCHAR NOT NULL,
-        dst_label VARCHAR NOT NULL, dst_key VARCHAR NOT NULL, eid VARCHAR NOT NULL,
-        props VARCHAR, source VARCHAR, "row" BIGINT, "at" VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS quarantine (
-        source VARCHAR NOT NULL, "row" BIGINT NOT NULL, reason VARCHAR, field VARCHAR,
-        message VARCHAR, raw VARCHAR, PRIMARY KEY (source, "row"))""",
-    """CREATE TABLE IF NOT EXISTS field_issues (
-        source VARCHAR NOT NULL, "row" BIGINT NOT NULL, field VARCHAR NOT NULL,
-        reason VARCHAR, message VARCHAR, PRIMARY KEY (source, "row", field))""",
-    """CREATE TABLE IF NOT EXISTS duplicates (
-        source VARCHAR NOT NULL, "row" BIGINT NOT NULL, record_id VARCHAR,
-        kept_source VARCHAR, kept_row BIGINT, PRIMARY KEY (source, "row"))""",
-    """CREATE TABLE IF NOT EXISTS records (
-        kind VARCHAR NOT NULL, record_id VARCHAR NOT NULL, content_hash VARCHAR,
-        source VARCHAR, "row" BIGINT)""",
-    "CREATE TABLE IF NOT EXISTS runs (run INTEGER PRIMARY KEY, report VARCHAR)",
-)
-
-# The big tables have no primary key: an anti-join insert is ~9x faster than ON CONFLICT
-# against a key index, and incoming frames are already unique on their identity.
-_INSERT_NODES = """INSERT INTO nodes SELECT i.label, i.key, i.name, i.props, i.source, i."row",
-    i."at" FROM incoming i ANTI JOIN nodes n ON n.label = i.label AND n.key = i.key"""
-_INSERT_EDGES = """INSERT INTO edges SELECT i.rel, i.src_label, i.src_key, i.dst_label,
-    i.dst_key, i.eid, i.props, i.source, i."row", i."at" FROM incoming i ANTI JOIN edges e
-    ON e.rel = i.rel AND e.src_label = i.src_label AND e.src_key = i.src_key
-    AND e.dst_label = i.dst_label AND e.dst_key = i.dst_key AND e.eid = i.eid"""
-_INSERT_QUARANTINE = """INSERT INTO quarantine SELECT source, "row", reason, field, message,
-    raw FROM incoming ON CONFLICT DO NOTHING"""
-_INSERT_ISSUES = """INSERT INTO field_issues SELECT source, "row", field, reason, message
-    FROM incoming ON CONFLICT DO NOTHING"""
-_INSERT_DUPLICATES = """INSERT INTO duplicates SELECT source, "row", record_id,
-    kept_source, kept_row FROM incoming ON CONFLICT DO NOTHING"""
-_INSERT_RECORDS = """INSERT INTO records SELECT i.kind, i.record_id, i.content_hash,
-    i.source, i."row" FROM incoming i ANTI JOIN records r
-    ON r.kind = i.kind AND r.record_id = i.record_id"""
-
-_TABLE_QUERIES = {
-    "quarantine": 'SELECT * FROM quarantine ORDER BY source, "row"',
-    "field_issues": 'SELECT * FROM field_issues ORDER BY source, "row", field',
-    "duplicates": 'SELECT * FROM duplicates ORDER BY source, "row"',
-    "records": "SELECT * FROM records ORDER BY kind, record_id",
-    "runs": "SELECT * FROM runs ORDER BY run",
-}
+from ringgraph.store.base import RING_ID_COLUMNS, VERDICT_COLUMNS
 
 _CHUNK = 500_000
 
@@ -323,6 +277,48 @@ class DuckDBStore(GraphStore):
                     raise OutputError(f"cannot write DuckDB store {self.path}: "
                                       f"{cause}") from None
                 raise
+
+    # -- investigators' bookkeeping (verdicts, ring identity) ------------------------
+    # Created on first write, not in _DDL: stores made before these tables still open.
+    def _ensure_bookkeeping(self) -> None:
+        for ddl in _REVIEW_DDL:
+            self._run(ddl)
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self._run("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
+                              [name]))
+
+    def write_verdict(self, verdict: dict) -> None:
+        self._ensure_bookkeeping()
+        row = [verdict.get(c) for c in VERDICT_COLUMNS[1:]]
+        self._run("INSERT INTO verdicts SELECT coalesce(max(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? "
+                  "FROM verdicts", row)
+
+    def verdicts(self) -> pd.DataFrame:
+        if not self._has_table("verdicts"):
+            return pd.DataFrame(columns=list(VERDICT_COLUMNS))
+        return self._df("SELECT * FROM verdicts ORDER BY seq")
+
+    def write_ring_ids(self, rows: pd.DataFrame) -> None:
+        self._ensure_bookkeeping()
+        frame = _typed(rows, RING_ID_COLUMNS)
+        frame["active"] = rows["active"].astype(bool).to_numpy()
+        self._run("BEGIN TRANSACTION")
+        try:
+            self.con.register("incoming", frame)
+            self._run("INSERT OR REPLACE INTO ring_ids SELECT ring_id, members, lineage, "
+                      "active, updated FROM incoming")
+            self._run("COMMIT")
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
+        finally:
+            self.con.unregister("incoming")
+
+    def ring_ids(self) -> pd.DataFrame:
+        if not self._has_table("ring_ids"):
+            return pd.DataFrame(columns=list(RING_ID_COLUMNS))
+        return self._df("SELECT * FROM ring_ids ORDER BY ring_id")
 
 
 

@@ -34,7 +34,8 @@ from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARAN
 
 DEFAULT_NAMESPACE = "RingGraph"
 NAMESPACE_ENV = "RINGGRAPH_NEO4J_NAMESPACE"
-BOOKKEEPING_LABELS = ("_Meta", "_Quarantine", "_FieldIssue", "_Duplicate", "_Record", "_Run")
+BOOKKEEPING_LABELS = ("_Meta", "_Quarantine", "_FieldIssue", "_Duplicate", "_Record", "_Run",
+                      "_Verdict", "_RingId")
 _NAMESPACE_RE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,39}\Z")
 _NODE_RETURN = ("n.key AS key, n.name AS name, n.props AS props, n.source AS source, "
                 "n.row AS row, n.at AS at")
@@ -95,6 +96,19 @@ class Cypher:
         self.run_write = (f"OPTIONAL MATCH (n:`{run}`) WITH coalesce(max(n.run), 0) + 1 AS next "
                           f"CREATE (:`_Run`:`{self.ns}`:`{run}` {{run: next, report: $report}})")
         self.run_replace = f"MATCH (n:`{run}` {{run: $run}}) SET n.report = $report"
+        verdict, ring = self.key("_Verdict"), self.key("_RingId")
+        self.verdict_write = (
+            f"OPTIONAL MATCH (n:`{verdict}`) WITH coalesce(max(n.seq), 0) + 1 AS next "
+            f"CREATE (x:`_Verdict`:`{self.ns}`:`{verdict}` {{seq: next}}) SET x += $v")
+        self.verdict_read = (f"MATCH (n:`{verdict}`) RETURN n.seq, n.ring_id, n.verdict, "
+                             "n.note, n.reviewer, n.at, n.complaint_ids, n.features, n.points "
+                             "ORDER BY n.seq")
+        self.ring_id_merge = (
+            f"UNWIND $rows AS r MERGE (n:`{ring}` {{ring_id: r[0]}}) "
+            f"ON CREATE SET n:`_RingId`:`{self.ns}` "
+            "SET n.members = r[1], n.lineage = r[2], n.active = r[3], n.updated = r[4]")
+        self.ring_id_read = (f"MATCH (n:`{ring}`) RETURN n.ring_id, n.members, n.lineage, "
+                             "n.active, n.updated ORDER BY n.ring_id")
         # Only nodes carrying this namespace's marker: never anything another writer made.
         self.delete_all = (f"MATCH (n:`{self.ns}`) "
                            "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
@@ -181,6 +195,8 @@ class Cypher:
                 f"FOR (n:`{self.key(label)}`) REQUIRE ({props}) IS UNIQUE")
         add("CONSTRAINT", f"ringgraph_{self.key('_Run')}_id",
             f"FOR (n:`{self.key('_Run')}`) REQUIRE n.run IS UNIQUE")
+        add("CONSTRAINT", f"ringgraph_{self.key('_RingId')}_id",
+            f"FOR (n:`{self.key('_RingId')}`) REQUIRE n.ring_id IS UNIQUE")
         return tuple(out), tuple(names)
 
     def _bookkeeping_merge(self, name: str) -> str:

@@ -55,6 +55,7 @@ from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARAN
 from ringgraph.store.neo4j_connect import (Connection, connection_from_env, open_driver,
                                            retry_seconds)
 from ringgraph.store.neo4j_cypher import cypher_for
+from ringgraph.store.base import RING_ID_COLUMNS, VERDICT_COLUMNS
 from ringgraph.store.neo4j_errors import classify
 from ringgraph.store.neo4j_frames import (EDGE_SQL, NODE_SQL, PROPERTY_SQL, TABLE_COLUMNS,
                                           TABLE_SQL, typed_frame)
@@ -364,3 +365,23 @@ class Neo4jStore(GraphStore):
         if getattr(self, "_duck", None) is not None:
             self._duck.close()
             self._duck = None
+
+    # -- investigators' bookkeeping (verdicts, ring identity) ------------------------
+    # `_Verdict` and `_RingId` nodes like `_Run`: in the namespace, untouched by ingest.
+    def write_verdict(self, verdict: dict) -> None:
+        self._run_write(self.cypher.verdict_write,
+                        v={c: verdict.get(c) for c in VERDICT_COLUMNS[1:]})
+
+    def verdicts(self) -> pd.DataFrame:
+        return pd.DataFrame(self._read(self.cypher.verdict_read), columns=list(VERDICT_COLUMNS))
+
+    def write_ring_ids(self, rows: pd.DataFrame) -> None:
+        cols = [c for c in RING_ID_COLUMNS if c != "active"]
+        data = _plain(rows.drop(columns="active"), cols)
+        data["active"] = rows["active"].astype(bool).to_numpy()
+        self._write_batches(self.cypher.ring_id_merge, _rows(data, RING_ID_COLUMNS))
+
+    def ring_ids(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self._read(self.cypher.ring_id_read), columns=list(RING_ID_COLUMNS))
+        frame["active"] = frame["active"].astype(bool)
+        return frame
