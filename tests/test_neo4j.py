@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import subprocess
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -283,6 +284,7 @@ class _KillDuringRelationships(Progress):
 
     def _kill(self) -> None:
         self.server.local.kill()
+        self.killed_at = time.monotonic()
         if self.restart:
             self.server.local.start(timeout=240)
 
@@ -352,17 +354,14 @@ def test_server_killed_mid_load_then_rerun_duplicates_and_loses_nothing(neo4j, s
 def test_server_lost_mid_ingest_is_exit_1_one_line_without_retry_chatter(
         neo4j, scenario, env, monkeypatch, capsys):
     """The CLI, default retry budget: the server is killed while relationships load."""
-    import time
-
     _local_or_skip(neo4j)
     root, scen, _ = scenario
     killer = _KillDuringRelationships(neo4j, after_rows=1000)
     monkeypatch.setattr("ringgraph.cli.ingest.progress", lambda: killer)
     monkeypatch.delenv("RINGGRAPH_DEBUG", raising=False)
-    started = time.monotonic()
     try:
         code = main(["ingest", str(scen), "--store", "neo4j", "--db", str(root / "k" / "k.db")])
-        waited = time.monotonic() - started
+        waited = time.monotonic() - killer.killed_at
     finally:
         killer.thread.join()
         neo4j.local.start(timeout=240)
@@ -371,7 +370,9 @@ def test_server_lost_mid_ingest_is_exit_1_one_line_without_retry_chatter(
     assert code == 1 and line.startswith("ringgraph: error: lost the connection to Neo4j at")
     assert neo4j.connection.uri in line and "run the same command again" in line
     assert neo4j.connection.password not in out + err and "retried" not in out + err
-    assert waited < 45, waited  # retries capped (RINGGRAPH_NEO4J_RETRY_SECONDS, 15 s)
+    # From the kill to the exit: the retries are capped (RINGGRAPH_NEO4J_RETRY_SECONDS, 15 s).
+    print(f"measured: exit {waited:.1f} s after the server was killed")
+    assert waited < 30, waited
 
 
 def test_status_asks_the_database_not_only_the_process(neo4j_server, monkeypatch, capsys):
@@ -379,7 +380,6 @@ def test_status_asks_the_database_not_only_the_process(neo4j_server, monkeypatch
     'running' for `ringgraph neo4j status`."""
     import os
     import signal
-    import time
 
     if neo4j_server.local is None:
         pytest.skip("NEO4J_URI points at a server these tests did not start")

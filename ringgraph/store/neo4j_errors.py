@@ -23,7 +23,7 @@ HEAP_HINT = ("give it more memory: RINGGRAPH_NEO4J_HEAP (e.g. 2g) for the local 
              "in neo4j.conf elsewhere")
 _MEMORY = re.compile(r"OutOfMemory|MemoryPool|out of memory|heap space|panic", re.I)
 _CONSTRAINT = re.compile(r"label `(?P<label>[^`]+)` and propert(?:y|ies) `(?P<prop>[^`]+)`"
-                         r"(?: = (?P<value>.+?))?(?:$|\s*[,)]\s)")
+                         r"(?: = (?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s,)]+))?")
 MAX_MESSAGE = 600
 
 
@@ -48,7 +48,7 @@ def _constraint(text: str) -> str:
     value = mt.group("value")
     masked = f" = '{_masked(value)}'" if value else ""
     named = f"label `{mt.group('label')}` and property `{mt.group('prop')}`{masked}"
-    return text[:mt.start()] + named + text[mt.end():].rstrip()
+    return text[:mt.start()] + named + text[mt.end():]
 
 
 def classify(exc: BaseException, conn: Connection, connected: bool = False) -> StoreError:

@@ -252,6 +252,10 @@ class Neo4jStore(GraphStore):
     def record_run(self, report_json: str) -> None:
         self._run_write(self.cypher.run_write, report=report_json)
 
+    def replace_run(self, run: int, report_json: str) -> None:
+        # An update in place: one `_Run` per ingest, as in DuckDB (the base class appends).
+        self._run_write(self.cypher.run_replace, run=int(run), report=report_json)
+
     def delete_all(self) -> None:
         """Delete every node of this store's namespace (constraints stay); nodes without
         the namespace's marker label (other applications', other namespaces') stay.
