@@ -255,3 +255,32 @@ def test_search_filter_ring_toggle_reset_and_png(browser, tmp_path):
     assert not page.exceptions(), page.exceptions()[:1]
     _assert_offline(page, path)
     page.screenshot(ARTIFACTS / "view-tools.png")
+
+
+def test_report_preview_links_stay_inside_the_frame(browser, tmp_path):
+    """05's report preview: a contents link scrolls within the frame instead of loading the
+    host page (in JupyterLab: its login page) into it."""
+    sections = "".join(f"<h2 id='s{i}'>section {i}</h2><p style='height:900px'>text</p>"
+                       for i in range(3))
+    report = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
+              '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+              "img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">"
+              "<title>report</title></head><body><nav><a id='toc' href='#s2'>to section 2</a> "
+              "<a id='file' href='network.html'>network</a></nav>" + sections + "</body></html>")
+    host = tmp_path / "host.html"
+    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>host</title></head>"
+                    "<body>" + inv.page_preview(report, height=500)._repr_html_() + "</body></html>",
+                    encoding="utf-8")
+    page = browser.open(host.as_uri())
+    frame = browser.child_frames(page)[0]
+    frame.wait_for("document.getElementById('toc') !== null", timeout=30)
+    frame.evaluate("document.getElementById('toc').click()")
+    frame.wait_for("window.__lastFragment === '#s2'", timeout=10)
+    assert frame.evaluate("document.title") == "report"
+    assert frame.evaluate("window.scrollY") > 1000       # scrolled to section 2, in the frame
+    frame.evaluate("document.getElementById('file').click()")
+    assert frame.evaluate("document.title") == "report"  # other links do not navigate it
+    assert "open the file" in frame.evaluate("document.getElementById('rg-preview-note').textContent")
+    assert page.evaluate("document.title") == "host"
+    assert not frame.exceptions(), frame.exceptions()[:1]
+    page.screenshot(ARTIFACTS / "report-preview.png")
