@@ -122,6 +122,7 @@ def prepare(workdir: str | None = None, complaints: int = 3000, seed: int = 2025
     **scenario
         Further demo settings (``rings``, ``camouflage`` …).
     """
+    _one_line_errors()
     conf = Settings.load(Path.cwd())
     base = resolve(workdir, conf.root) if workdir else None
     mine = resolve(db, conf.root) if db else (base / "ringgraph.duckdb" if base else conf.store)
@@ -152,6 +153,20 @@ def prepare(workdir: str | None = None, complaints: int = 3000, seed: int = 2025
                    sources=sources, truth=truth, report={})
     _ingest_new(ws, mapping, progress, only_if_empty=demo)
     return ws
+
+
+def _one_line_errors() -> None:
+    """In a notebook, show a RingGraphError as its one-line message, not a traceback: it is
+    a problem the user can fix, and the message says how (still an error: the cell fails)."""
+    try:
+        ip = get_ipython()  # noqa: F821 - defined inside IPython only
+    except NameError:
+        return
+
+    def one_line(shell, etype, value, tb, tb_offset=None):
+        return [f"{etype.__name__}: {value}"]
+
+    ip.set_custom_exc((RingGraphError,), one_line)
 
 
 def _as_list(v) -> list:

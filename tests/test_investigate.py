@@ -259,3 +259,40 @@ def test_notebook_ring_view_and_evidence_pack_network_show_the_same_graph(world)
         assert set(map(tuple, view.edges[key].to_numpy())) == \
             set(map(tuple, edges[key].to_numpy()))
         assert len(view.nodes) > r.size  # more than the complaints: borrowers, identifiers
+
+
+def test_one_borrower_count_for_tables_views_and_features(world):
+    store, result, _ = world
+    for r in result.flagged()[:5]:
+        case = inv.ring(result, store, r.ring_id)
+        assert len(case.members()) == case.borrowers == r.features["borrowers"], r.ring_id
+        assert case.members()["complaints"].sum() == r.size
+        assert f"{r.features['borrowers']} 借款人 borrowers" in case.show().html
+        row = inv.rings_frame(result).set_index("ring_id").loc[r.ring_id]
+        assert row["borrowers"] == r.features["borrowers"] and row["score"] == round(r.score, 2)
+
+
+def test_ring_browser_sorts_filters_opens_and_searches(world):
+    store, result, _ = world
+    b = inv.ring_browser(result, store)
+    assert len(b.picker.options) == len(result.flagged())
+    b.sort.value = "complaints 投诉数"
+    sizes = b.shown_rings()["complaints"].tolist()
+    assert sizes == sorted(sizes, reverse=True)
+    top = result.flagged()[0]
+    b.filter.value = top.ring_id
+    assert b.shown_rings()["ring_id"].tolist() == [top.ring_id]
+    assert "得分 score" in b.table.value and "material_reuse" not in b.table.value
+    b.filter.value = ""
+    b.picker.value = top.ring_id                     # a click on the row
+    assert top.ring_id in b.reasons.value and "原因" in b.reasons.value
+    assert f"({top.features['borrowers']} 借款人 borrowers)" in b.members.value
+    assert "<iframe" in b.network.value and b.timeline.value[:4] == b"\x89PNG"
+    org = store.nodes("Org").iloc[0]
+    hits = b.search(org["name"][:4])                 # part of an organisation name
+    assert len(hits) and "<iframe" in b.found.value
+    b.search("无此机构名称XYZ")
+    assert "not found 未找到" in b.found.value
+    person = store.nodes("Person").iloc[0]
+    b.search(person["key"])
+    assert person["key"] not in b.found.value        # masked

@@ -44,6 +44,7 @@ import json
 
 import pandas as pd
 
+from ringgraph.investigate.browser import RingBrowser, ring_browser, rings_frame
 from ringgraph.investigate.graph_stats import degrees, graph_stats, hubs
 from ringgraph.investigate.lookup import LookupResult, NotFoundError, lookup
 from ringgraph.investigate.preview import PagePreview, page_preview
@@ -110,5 +111,5 @@ def _example_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     return nodes, edges
 
 
-__all__ = ["lookup", "LookupResult", "NotFoundError", "neighbourhood", "ring", "show", "timeline", "Subgraph", "RingCase",
+__all__ = ["ring_browser", "RingBrowser", "rings_frame", "lookup", "LookupResult", "NotFoundError", "neighbourhood", "ring", "show", "timeline", "Subgraph", "RingCase",
            "SideBySide", "side_by_side", "page_preview", "PagePreview", "degrees", "hubs", "graph_stats", "pr_curve"]
