@@ -27,14 +27,14 @@ demo: install
 	$(RG) ingest $(DEMO_DIR)/scenario --db $(DEMO_DIR)/ringgraph.duckdb
 	$(RG) detect --db $(DEMO_DIR)/ringgraph.duckdb --out $(DEMO_DIR)/results
 	$(RG) evaluate --truth $(DEMO_DIR)/scenario --rings $(DEMO_DIR)/results/rings.csv
-	@scripts/system-deps.sh --fonts-only && $(RG) export --ring RG0001 --db $(DEMO_DIR)/ringgraph.duckdb --rings $(DEMO_DIR)/results/rings.json --out $(DEMO_DIR)/evidence/RG0001
+	@scripts/system-deps.sh --fonts-only && $(RG) export --ring top --db $(DEMO_DIR)/ringgraph.duckdb --rings $(DEMO_DIR)/results/rings.json --out $(DEMO_DIR)/evidence/top-ring
 	@echo
 	@echo "Outputs:"
 	@echo "  raw exports + ground truth  $(DEMO_DIR)/scenario/"
 	@echo "  graph store (DuckDB)        $(DEMO_DIR)/ringgraph.duckdb"
 	@echo "  ingest report               $(DEMO_DIR)/ringgraph_ingest_report.json"
 	@echo "  ranked rings                $(DEMO_DIR)/results/rings.csv, rings.json"
-	@echo "  evidence pack (top ring)    $(DEMO_DIR)/evidence/RG0001/ (report.html, report.pdf, ...) and RG0001.zip"
+	@echo "  evidence pack (top ring)    $(DEMO_DIR)/evidence/top-ring/ (report.html, report.pdf, ...) and top-ring.zip"
 	@echo "Explore them in JupyterLab:   make lab   (then open notebooks/00_quickstart.ipynb)"
 
 # Debian packages for the browser tests and the plots' Chinese labels (chromium,

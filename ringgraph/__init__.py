@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import importlib
 
-# Name → module. Loaded on first use (PEP 562), so `ringgraph verify` or `--help` do not pay
+# Name → module, or (module, attribute); attribute None is the module. Loaded on first use (PEP 562), so `ringgraph verify` or `--help` do not pay
 # for pandas, igraph and matplotlib they never use.
 _EXPORTS = {
-    "investigate": "ringgraph.investigate",
+    "investigate": ("ringgraph.investigate", None),   # the module itself
     "DETECTORS": ("ringgraph.analysis.detect", "REGISTRY"),
     "get_detector": "ringgraph.analysis.detect",
     "load_truth": "ringgraph.analysis.evaluate",
@@ -82,12 +82,7 @@ def __getattr__(name: str):
     target = _EXPORTS.get(name)
     if target is None:
         raise AttributeError(f"module 'ringgraph' has no attribute {name!r}")
-    if isinstance(target, tuple):
-        module, attr = target
-    elif target.rsplit(".", 1)[-1] == name:  # a submodule (investigate)
-        module, attr = target, None
-    else:
-        module, attr = target, name
+    module, attr = target if isinstance(target, tuple) else (target, name)
     mod = importlib.import_module(module)
     value = mod if attr is None else getattr(mod, attr)
     globals()[name] = value

@@ -47,7 +47,8 @@ class CDPError(RuntimeError):
 class Browser:
     """One headless Chromium with a fresh profile; use as a context manager."""
 
-    def __init__(self, binary: str, width: int = 1280, height: int = 900) -> None:
+    def __init__(self, binary: str, width: int = 1280, height: int = 900,
+                 local_server: bool = False) -> None:
         self.profile = tempfile.mkdtemp(prefix="rg-chromium-")
         self.width, self.height = width, height
         to_browser_r, self._to_browser = os.pipe()
@@ -57,7 +58,12 @@ class Browser:
             os.dup2(to_browser_r, 3)
             os.dup2(from_browser_w, 4)
 
-        args = [binary, *FLAGS, f"--user-data-dir={self.profile}",
+        flags = list(FLAGS)
+        if local_server:
+            # A test's own server on the loopback address (JupyterLab); every other host
+            # still resolves to nothing.
+            flags[-1] = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+        args = [binary, *flags, f"--user-data-dir={self.profile}",
                 f"--window-size={width},{height}", "--remote-debugging-pipe", "about:blank"]
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, pass_fds=(3, 4),

@@ -170,3 +170,117 @@ def test_real_ring_from_a_store(browser, tmp_path):
     assert d["positions"] == len(sub.nodes) and d["pwned"] is None
     _assert_offline(page, path)
     page.screenshot(ARTIFACTS / "neighbourhood.png")
+
+
+def _wheel(browser, page, x, y, dy=-240, modifiers=0):
+    browser.send("Input.dispatchMouseEvent", {"type": "mouseWheel", "x": x, "y": y, "deltaX": 0,
+                                              "deltaY": dy, "modifiers": modifiers},
+                 session=page.session)
+
+
+def test_wheel_scrolls_the_notebook_until_the_view_is_clicked(browser, tmp_path):
+    """In a notebook the view sits in a long page: the wheel must scroll that page, not
+    zoom the view, until the investigator clicks into the view (or holds Ctrl)."""
+    view = network_view(*ring_frames(complaints=20, identifiers=10), title=TITLE)
+    filler = "<div style='height:1200px;background:#f4f4f4'>cells above</div>"
+    host = tmp_path / "notebook.html"
+    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>host</title></head>"
+                    f"<body style='margin:0'>{filler}{view._repr_html_()}{filler}</body></html>",
+                    encoding="utf-8")
+    page = browser.open(host.as_uri())
+    frame = browser.child_frames(page)[0]
+    frame.wait_for("window.ringgraphView && window.ringgraphView.stabilized", timeout=60)
+    page.evaluate("window.scrollTo(0, 900)")
+    rect = page.evaluate("(() => { const r = document.querySelector('iframe')"
+                         ".getBoundingClientRect(); return [r.left, r.top, r.height]; })()")
+    x, y = rect[0] + 300, rect[1] + rect[2] - 200   # over the drawing, below the toolbar
+    scale0 = frame.evaluate("window.ringgraphView.network.getScale()")
+    _wheel(browser, page, x, y, dy=240)
+    page.wait_for("window.scrollY > 900", timeout=10)
+    assert frame.evaluate("window.ringgraphView.network.getScale()") == scale0
+    assert frame.evaluate("window.ringgraphView.active") is False
+
+    # Ctrl + wheel zooms without a click; a click then makes the plain wheel zoom.
+    rect = page.evaluate("(() => { const r = document.querySelector('iframe')"
+                         ".getBoundingClientRect(); return [r.left, r.top, r.height]; })()")
+    x, y = rect[0] + 300, rect[1] + rect[2] - 200
+    _wheel(browser, page, x, y, dy=-240, modifiers=2)
+    frame.wait_for(f"window.ringgraphView.network.getScale() > {scale0}", timeout=10)
+    scale1 = frame.evaluate("window.ringgraphView.network.getScale()")
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left",
+                                                  "clickCount": 1}, session=page.session)
+    frame.wait_for("window.ringgraphView.active === true", timeout=10)
+    scrolled = page.evaluate("window.scrollY")
+    _wheel(browser, page, x, y, dy=-240)
+    frame.wait_for(f"window.ringgraphView.network.getScale() > {scale1}", timeout=10)
+    assert page.evaluate("window.scrollY") == scrolled
+    page.screenshot(ARTIFACTS / "wheel-in-notebook.png")
+
+
+def test_search_filter_ring_toggle_reset_and_png(browser, tmp_path):
+    nodes, edges = ring_frames(complaints=20, identifiers=10)
+    nodes = nodes.assign(ring_id=["RG0001" if lb == "Complaint" else "" for lb in nodes["label"]])
+    view = network_view(nodes, edges, title=TITLE, mask=False)
+    page, path = _open_view(browser, view, tmp_path, "tools")
+    target = page.evaluate("window.ringgraphView.nodes.get().find(n => n.type === 'Complaint').label")
+    page.evaluate(f"""(() => {{ const s = document.getElementById('rg-search');
+        s.value = {target!r}; s.dispatchEvent(new Event('input')); }})()""")
+    found = page.evaluate("window.ringgraphView.found.map(i => window.ringgraphView.nodes.get(i).label)")
+    assert target in found
+    assert page.evaluate("window.ringgraphView.network.getSelectedNodes().length") == len(found)
+    assert "found" in page.evaluate("document.getElementById('rg-found').textContent")
+
+    # The type filter: a legend entry hides that type, and only that type.
+    types = page.evaluate("[...document.querySelectorAll('.rg-type')].map(b => b.dataset.type)")
+    hide = next(t for t in types if t != "Complaint")
+    page.evaluate(f"document.querySelector('.rg-type[data-type=\"{hide}\"]').click()")
+    hidden = page.evaluate("window.ringgraphView.nodes.get().filter(n => n.hidden).map(n => n.type)")
+    assert hidden and set(hidden) == {hide}
+    assert page.evaluate("window.ringgraphView.network.body.nodeIndices.length") == \
+        view.n_nodes - len(hidden)
+
+    page.evaluate("document.getElementById('rg-rings').click()")
+    faded = page.evaluate("window.ringgraphView.nodes.get().filter(n => n.opacity < 1).length")
+    assert faded == view.n_nodes - 20   # everything but the 20 ringed complaints
+
+    page.evaluate("document.getElementById('rg-reset').click()")
+    assert page.evaluate("window.ringgraphView.nodes.get().filter(n => n.hidden || n.opacity < 1).length") == 0
+    assert page.evaluate("window.ringgraphView.network.getSelectedNodes().length") == 0
+    page.evaluate("window.ringgraphView.network.redraw()")
+    assert _drawn(page)["complaintBlue"] > 200, "the toggles lost the type colours"
+
+    page.evaluate("document.getElementById('rg-png').click()")
+    assert page.evaluate("window.ringgraphView.pngBytes") > 1000
+    assert not page.exceptions(), page.exceptions()[:1]
+    _assert_offline(page, path)
+    page.screenshot(ARTIFACTS / "view-tools.png")
+
+
+def test_report_preview_links_stay_inside_the_frame(browser, tmp_path):
+    """05's report preview: a contents link scrolls within the frame instead of loading the
+    host page (in JupyterLab: its login page) into it."""
+    sections = "".join(f"<h2 id='s{i}'>section {i}</h2><p style='height:900px'>text</p>"
+                       for i in range(3))
+    report = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
+              '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+              "img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">"
+              "<title>report</title></head><body><nav><a id='toc' href='#s2'>to section 2</a> "
+              "<a id='file' href='network.html'>network</a></nav>" + sections + "</body></html>")
+    host = tmp_path / "host.html"
+    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>host</title></head>"
+                    "<body>" + inv.page_preview(report, height=500)._repr_html_() + "</body></html>",
+                    encoding="utf-8")
+    page = browser.open(host.as_uri())
+    frame = browser.child_frames(page)[0]
+    frame.wait_for("document.getElementById('toc') !== null", timeout=30)
+    frame.evaluate("document.getElementById('toc').click()")
+    frame.wait_for("window.__lastFragment === '#s2'", timeout=10)
+    assert frame.evaluate("document.title") == "report"
+    assert frame.evaluate("window.scrollY") > 1000       # scrolled to section 2, in the frame
+    frame.evaluate("document.getElementById('file').click()")
+    assert frame.evaluate("document.title") == "report"  # other links do not navigate it
+    assert "open the file" in frame.evaluate("document.getElementById('rg-preview-note').textContent")
+    assert page.evaluate("document.title") == "host"
+    assert not frame.exceptions(), frame.exceptions()[:1]
+    page.screenshot(ARTIFACTS / "report-preview.png")

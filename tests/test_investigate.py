@@ -14,6 +14,7 @@ from etl.ingest import ingest
 from simulator import ScenarioConfig, simulate
 from ringgraph import investigate as inv
 from ringgraph.core import keys
+from ringgraph.core.errors import RingGraphError
 from ringgraph.analysis.detect import get_detector
 from ringgraph.analysis.evaluate import load_truth
 from ringgraph.analysis.project import project
@@ -130,8 +131,54 @@ def test_neighbourhood_and_ring_marks(world):
         set(complaints["key"]) & flagged
     view = two.show()
     assert view.n_nodes == len(two.nodes) and key not in view.html
-    with pytest.raises(KeyError):
+    with pytest.raises(RingGraphError) as err:
         inv.neighbourhood(store, "Phone", "+8600000000000")
+    assert isinstance(err.value, KeyError)  # still a KeyError for callers that catch one
+    assert "\n" not in str(err.value) and "not in the store" in str(err.value)
+    assert "+8600000000000" not in str(err.value)
+
+
+def test_lookup_says_not_found_with_suggestions_and_finds_partial_org_names(world):
+    store, _, _ = world
+    org = store.nodes("Org").sort_values("key").iloc[0]
+    fragment = org["name"][:4]
+    hits = inv.lookup(store, fragment)
+    assert org["key"] in set(hits["key"]) and set(hits["label"]) <= {"Org", "Institution"}
+    assert "名称片段 part of a name" in set(hits["found_by"])
+    missing = inv.lookup(store, fragment + "无此")
+    assert missing.empty and missing.message().startswith("not found 未找到")
+    assert org["name"] in missing.suggestions and org["name"] in missing._repr_html_()
+    assert "raw" not in set(inv.lookup(store, org["name"])["found_by"])  # no jargon
+
+
+def test_masked_lookup_shows_no_raw_key_but_can_be_passed_on(world):
+    store, result, _ = world
+    person = store.nodes("Person").iloc[0]
+    hits = inv.lookup(store, person["key"])
+    shown = hits._repr_html_() + repr(hits)
+    assert person["key"] not in shown and "key" not in hits.table.columns
+    assert person["key"] not in hits.message()
+    sub = inv.neighbourhood(store, hits, hops=1)          # the first hit, passed on
+    assert sub.nodes.loc[sub.nodes["focus"], "key"].tolist() == [person["key"]]
+    row = inv.neighbourhood(store, hits.iloc[0], hops=1)  # or one row
+    assert len(row.nodes) == len(sub.nodes)
+    assert "键 key" in inv.lookup(store, person["key"], mask=False).table.columns
+
+
+def test_neighbourhood_leaves_institutions_and_hubs_out(world):
+    store, _, _ = world
+    cid = store.nodes("Complaint")["key"].iloc[0]
+    lean = inv.neighbourhood(store, "Complaint", cid, hops=2)
+    full = inv.neighbourhood(store, "Complaint", cid, hops=2, hubs=True)
+    assert "Institution" in full.counts() and "Institution" not in lean.counts()
+    assert len(lean.nodes) < len(full.nodes)
+    assert "hubs left out" in lean.title and "被投诉机构 Institution 1" in lean.title
+    kept = set(zip(lean.nodes["label"], lean.nodes["key"]))
+    ends = set(zip(lean.edges["src_label"], lean.edges["src_key"])) | \
+        set(zip(lean.edges["dst_label"], lean.edges["dst_key"]))
+    assert ends <= kept  # no relationship to a node that was left out
+    small = inv.neighbourhood(store, "Complaint", cid, hops=2, hub_degree=3)
+    assert len(small.nodes) <= len(lean.nodes)
 
 
 def test_ring_case_has_everything_an_investigator_needs(world):
@@ -212,3 +259,40 @@ def test_notebook_ring_view_and_evidence_pack_network_show_the_same_graph(world)
         assert set(map(tuple, view.edges[key].to_numpy())) == \
             set(map(tuple, edges[key].to_numpy()))
         assert len(view.nodes) > r.size  # more than the complaints: borrowers, identifiers
+
+
+def test_one_borrower_count_for_tables_views_and_features(world):
+    store, result, _ = world
+    for r in result.flagged()[:5]:
+        case = inv.ring(result, store, r.ring_id)
+        assert len(case.members()) == case.borrowers == r.features["borrowers"], r.ring_id
+        assert case.members()["complaints"].sum() == r.size
+        assert f"{r.features['borrowers']} 借款人 borrowers" in case.show().html
+        row = inv.rings_frame(result).set_index("ring_id").loc[r.ring_id]
+        assert row["borrowers"] == r.features["borrowers"] and row["score"] == round(r.score, 2)
+
+
+def test_ring_browser_sorts_filters_opens_and_searches(world):
+    store, result, _ = world
+    b = inv.ring_browser(result, store)
+    assert len(b.picker.options) == len(result.flagged())
+    b.sort.value = "complaints 投诉数"
+    sizes = b.shown_rings()["complaints"].tolist()
+    assert sizes == sorted(sizes, reverse=True)
+    top = result.flagged()[0]
+    b.filter.value = top.ring_id
+    assert b.shown_rings()["ring_id"].tolist() == [top.ring_id]
+    assert "得分 score" in b.table.value and "material_reuse" not in b.table.value
+    b.filter.value = ""
+    b.picker.value = top.ring_id                     # a click on the row
+    assert top.ring_id in b.reasons.value and "原因" in b.reasons.value
+    assert f"({top.features['borrowers']} 借款人 borrowers)" in b.members.value
+    assert "<iframe" in b.network.value and b.timeline.value[:4] == b"\x89PNG"
+    org = store.nodes("Org").iloc[0]
+    hits = b.search(org["name"][:4])                 # part of an organisation name
+    assert len(hits) and "<iframe" in b.found.value
+    b.search("无此机构名称XYZ")
+    assert "not found 未找到" in b.found.value
+    person = store.nodes("Person").iloc[0]
+    b.search(person["key"])
+    assert person["key"] not in b.found.value        # masked

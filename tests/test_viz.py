@@ -74,7 +74,10 @@ def test_vis_assets_come_from_pyvis():
 def test_notebook_display_is_a_sandboxed_srcdoc_iframe():
     view = network_view(*hostile_frames())
     frame = view._repr_html_()
-    assert frame.startswith("<iframe") and 'sandbox="allow-scripts"' in frame
+    assert frame.startswith("<iframe")
+    # Scripts (the view) and downloads (its PNG export) only: never allow-same-origin.
+    assert set(frame.split('sandbox="', 1)[1].split('"', 1)[0].split()) == \
+        {"allow-scripts", "allow-downloads"}
     tag = frame.split("srcdoc=", 1)[0]
     assert "allow-same-origin" not in tag and " src=" not in tag
     # The page inside srcdoc is attribute-escaped: no raw quote or "<" ends the attribute.

@@ -48,9 +48,11 @@ def progress():
 
 
 def default_db() -> str:
-    from ringgraph.store import DEFAULT_DB
+    # The workspace's store (ringgraph.toml / $RINGGRAPH_HOME / $RINGGRAPH_DB), the same file
+    # the notebooks use, whichever folder the command runs in.
+    from ringgraph.workspace import default_db as workspace_db
 
-    return os.environ.get(DB_ENV, DEFAULT_DB)
+    return str(workspace_db())
 
 
 def store_kind(kind: str | None) -> str:

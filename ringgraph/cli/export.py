@@ -21,7 +21,8 @@ from ringgraph.cli.app import (UserError, allow_incomplete_option, cli, db_optio
 
 @cli.command()
 @click.option("--ring", "ring_id", required=True, metavar="ID",
-              help="Ring to export, e.g. RG0001 (see rings.csv or `ringgraph detect`).")
+              help="Ring to export, e.g. RG-2026-0001 (see rings.csv or `ringgraph detect`), "
+                   "or `top` for the best-scored flagged ring.")
 @click.option("--pii", type=click.Choice(["masked", "full", "pseudonymised"]),
               default="masked", show_default=True,
               help="Personal data: masked (138****8000, 张*), full (as stored), or "
@@ -47,6 +48,10 @@ def export(ring_id: str, pii: str, db: str | None, store_kind: str | None,
     make_redactor(pii)  # a missing pseudonym key fails before anything is read
     db = db or default_db()
     result, rings_json = load_result(rings_json, db)
+    if ring_id == "top":
+        if not result.flagged():
+            raise UserError(f"--ring top: {rings_json} flags no ring")
+        ring_id = result.flagged()[0].ring_id
     kind = resolve_kind(store_kind)
     with open_store(db, read_only=True, kind=kind) as store:
         require_complete(store, allow_incomplete)

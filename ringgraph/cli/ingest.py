@@ -45,22 +45,10 @@ def ingest(paths: tuple[Path, ...], db: str | None, store_kind: str | None,
 
 
 def load_mapping(path: Path) -> dict[str, str]:
-    """A ``export header: canonical_field`` YAML file, checked against the canonical fields."""
-    import yaml
+    """A ``export header: canonical_field`` YAML file (see :func:`ringgraph.workspace.load_mapping`)."""
+    from ringgraph.workspace import load_mapping as load
 
-    from ringgraph.core.records import COMPLAINT_FIELDS, TRANSFER_FIELDS
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise UserError(f"{path}: cannot read mapping ({type(exc).__name__})") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: mapping must be 'export header: canonical_field' pairs")
-    valid = set(COMPLAINT_FIELDS) | set(TRANSFER_FIELDS)
-    for header, fld in data.items():
-        if fld not in valid:
-            raise UserError(f"{path}: header {header!r} maps to unknown field {fld!r}")
-    return {str(k): str(v) for k, v in data.items()}
+    return load(path)  # an InputError: one line, exit code 1 (ringgraph.cli.app)
 
 
 def print_report(rep, where: str, report: Path) -> None:

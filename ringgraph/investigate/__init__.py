@@ -11,8 +11,10 @@ Five calls answer the everyday questions in a notebook:
 - :func:`timeline` — complaints over time with the fee transfers below.
 
 Personal data is masked in everything these functions display (``shown`` columns, views,
-plots, redacted texts) unless ``mask=False``; node ``key`` columns keep the real keys so
-the next call can use them. Nothing here logs or prints values.
+plots, redacted texts) unless ``mask=False``; raw keys stay out of what is displayed but are
+kept (``hits["key"]``, ``hits.ref(i)``) so the next call can use them. Nothing here logs or
+prints values. A value that is not there is said in one line: ``lookup`` shows "not found"
+with suggestions, ``neighbourhood`` raises :class:`NotFoundError` (a ``RingGraphError``).
 
 Examples
 --------
@@ -22,10 +24,14 @@ A tiny store: two borrowers whose complaints give the same contact phone.
 >>> from ringgraph.store import DuckDBStore
 >>> store = DuckDBStore(":memory:")
 >>> _ = store.write(*_example_frames())
->>> lookup(store, "138 0013 8000")[["label", "shown", "matched_as", "degree"]]
-   label        shown matched_as  degree
-0  Phone  138****8000      phone       2
->>> sub = neighbourhood(store, "Phone", "+8613800138000", hops=2)
+>>> hits = lookup(store, "138 0013 8000")
+>>> hits.message()
+"1 found 找到 for '138******8000'"
+>>> hits.ref(0), hits.iloc[0]["found_by"], int(hits.iloc[0]["degree"])
+(('Phone', '+8613800138000'), '电话号码 phone number', 2)
+>>> lookup(store, "139 0000 0000").message()
+"not found 未找到: '139******0000'"
+>>> sub = neighbourhood(store, hits, hops=2)
 >>> sub.counts()
 {'Complaint': 2, 'Person': 2, 'Phone': 1}
 >>> show(sub).n_nodes
@@ -38,8 +44,10 @@ import json
 
 import pandas as pd
 
+from ringgraph.investigate.browser import RingBrowser, ring_browser, rings_frame
 from ringgraph.investigate.graph_stats import degrees, graph_stats, hubs
-from ringgraph.investigate.lookup import lookup
+from ringgraph.investigate.lookup import LookupResult, NotFoundError, lookup
+from ringgraph.investigate.preview import PagePreview, page_preview
 from ringgraph.investigate.ring_case import RingCase, ring
 from ringgraph.investigate.subgraph import Subgraph, neighbourhood
 from ringgraph.case.texts import SideBySide, side_by_side
@@ -103,5 +111,5 @@ def _example_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     return nodes, edges
 
 
-__all__ = ["lookup", "neighbourhood", "ring", "show", "timeline", "Subgraph", "RingCase",
-           "SideBySide", "side_by_side", "degrees", "hubs", "graph_stats", "pr_curve"]
+__all__ = ["ring_browser", "RingBrowser", "rings_frame", "lookup", "LookupResult", "NotFoundError", "neighbourhood", "ring", "show", "timeline", "Subgraph", "RingCase",
+           "SideBySide", "side_by_side", "page_preview", "PagePreview", "degrees", "hubs", "graph_stats", "pr_curve"]

@@ -71,8 +71,35 @@ class RingCase:
 
     def reasons(self) -> pd.DataFrame:
         """The reasons behind the score, in Chinese and English, strongest first."""
-        return pd.DataFrame([{"points": r["points"], "原因": r["zh"], "reason": r["en"]}
-                             for r in self.ring.reasons])
+        return pd.DataFrame([{"points": round(float(r["points"]), 2), "原因": r["zh"],
+                              "reason": r["en"]} for r in self.ring.reasons])
+
+    @property
+    def borrowers(self) -> int:
+        """Distinct borrowers: the scoring's definition (``features["borrowers"]``), which
+        :meth:`members` lists one by one."""
+        return int(self.ring.features.get("borrowers", len(self.members())))
+
+    def members(self) -> pd.DataFrame:
+        """One row per borrower: ``borrower, complaints, provinces, first_at, last_at``.
+
+        A borrower is who filed a complaint; a complaint with no identified filer counts
+        as a borrower of its own (shown as ``未识别 unidentified``), as in scoring, so the
+        row count equals the ring's ``borrowers`` feature.
+        """
+        c = self.complaints
+        who = c["borrower"].where(c["borrower"] != "",
+                                  "未识别 unidentified · " + c["complaint_id"])
+        filer = self.case.filer() if self.case is not None else {}
+        keys = pd.Series([filer.get(cid) or "complaint:" + cid for cid in c["complaint_id"]],
+                         index=c.index)
+        g = c.assign(_key=keys, _who=who).groupby("_key", sort=False)
+        out = pd.DataFrame({
+            "borrower": g["_who"].first(), "complaints": g.size(),
+            "provinces": g["province"].agg(lambda s: "、".join(sorted({p for p in s if p}))),
+            "first_at": g["received_at"].min(), "last_at": g["received_at"].max()})
+        return out.sort_values(["complaints", "first_at"], ascending=[False, True]) \
+            .reset_index(drop=True)
 
     def provinces(self) -> pd.Series:
         """Complaints per province (largest first)."""
@@ -111,7 +138,7 @@ class RingCase:
         """Interactive network of the ring (members ringed in red, PII masked by default)."""
         kw.setdefault("title", f"{self.ring_id} · 得分 score {self.ring.score:.2f} · "
                                f"{self.ring.size} 投诉 complaints · "
-                               f"{self.ring.features.get('borrowers', 0)} 借款人 borrowers")
+                               f"{self.borrowers} 借款人 borrowers")
         return self.subgraph.show(**kw)
 
     def timeline(self, **kw):

@@ -11,6 +11,7 @@ from ringgraph.analysis.result import RingResult
 from ringgraph.core import model as m
 from ringgraph.core.model import props_of
 from ringgraph.store.base import GraphStore
+from ringgraph.investigate.lookup import NotFoundError
 from ringgraph.store.people import people_redactor
 from ringgraph.viz.describe import LABEL_TEXT, shown as _shown, text_redactor
 from ringgraph.viz.network import NetworkView, network_view
@@ -102,15 +103,23 @@ def decorate(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool,
     return nodes
 
 
-def neighbourhood(store: GraphStore, label: str, key: str, hops: int = 1,
-                  result: RingResult | None = None, mask: bool = True) -> Subgraph:
+# More relationships than this make a node a hub: it is left out of neighbourhoods (with a
+# count), like institutions, which every complaint names and the detector ignores.
+HUB_DEGREE = 150
+HUB_LABELS = (m.INSTITUTION,)
+
+
+def neighbourhood(store: GraphStore, label, key: str | None = None, hops: int = 1,
+                  result: RingResult | None = None, mask: bool = True, hubs: bool = False,
+                  hub_degree: int = HUB_DEGREE) -> Subgraph:
     """Everything within ``hops`` relationships of one node (either direction).
 
     Parameters
     ----------
     store : GraphStore
     label, key : str
-        The node, e.g. a row of :func:`lookup`.
+        The node. ``label`` may also be a :class:`~ringgraph.investigate.lookup.LookupResult`
+        (its first hit) or one of its rows, with ``key`` left out.
     hops : int
         1 shows who used the identifier; 2 adds what else they used (the usual question);
         3 and more grow fast around hubs (views above the size limit are summarised).
@@ -119,20 +128,105 @@ def neighbourhood(store: GraphStore, label: str, key: str, hops: int = 1,
         ring?" is answered in the view.
     mask : bool
         Default masking of displays made from it.
+    hubs : bool
+        Keep institutions and nodes with more than ``hub_degree`` relationships (other than
+        the node asked about). Left out by default: a 2-hop view from a complaint would
+        otherwise hold every complaint against the same bank. The title counts them.
+    hub_degree : int
 
     Returns
     -------
     Subgraph
+
+    Raises
+    ------
+    NotFoundError
+        One line when the node is not in the store.
     """
+    label, key = _node_ref(label, key)
     m.check_label(label)
-    nodes, edges = store.neighbourhood(label, key, hops)
+    nodes, edges = store.neighbourhood(label, key, 1)
     if not len(nodes):
-        raise KeyError(f"no {label} node with that key in the store")
+        raise NotFoundError(f"{LABEL_TEXT.get(label, label)}: not in the store 不在库中; "
+                            "look the value up first (investigate.lookup)")
+    if hubs or hops <= 1:
+        if hops > 1:
+            nodes, edges = store.neighbourhood(label, key, hops)
+        left_out: dict[str, int] = {}
+        if not hubs:
+            nodes, edges, left_out = _drop(nodes, edges, _hub_labelled(nodes, (label, key)))
+    else:
+        nodes, edges, left_out = _expand(store, (label, key), nodes, edges, hops, hub_degree)
     nodes = decorate(nodes, edges, mask, ring_of(result), {(label, key)})
     focus = nodes.loc[nodes["focus"], "shown"]
     title = f"{LABEL_TEXT.get(label, label)} {focus.iloc[0] if len(focus) else ''} · {hops} 跳 hops"
+    if left_out:
+        title += (f" · {sum(left_out.values())} 个枢纽略去 hubs left out ("
+                  + ", ".join(f"{LABEL_TEXT.get(k, k)} {v}" for k, v in sorted(left_out.items()))
+                  + ")")
     return Subgraph(nodes=nodes.reset_index(drop=True), edges=edges.reset_index(drop=True),
                     title=title, mask=mask, people=people_redactor(store))
+
+
+def _node_ref(label, key) -> tuple[str, str]:
+    """``(label, key)`` from a pair, a lookup row or a lookup result (its first hit)."""
+    if key is not None:
+        return str(label), str(key)
+    if hasattr(label, "ref"):
+        if not len(label):
+            raise NotFoundError(label.message())
+        return label.ref(0)
+    if isinstance(label, (pd.Series, dict)):
+        return str(label["label"]), str(label["key"])
+    if isinstance(label, tuple) and len(label) == 2:
+        return str(label[0]), str(label[1])
+    raise TypeError("neighbourhood needs (label, key), a lookup result or one of its rows")
+
+
+def _hub_labelled(nodes: pd.DataFrame, focus: tuple[str, str]) -> set:
+    return {(lb, k) for lb, k in zip(nodes["label"], nodes["key"])
+            if lb in HUB_LABELS and (lb, k) != focus}
+
+
+def _drop(nodes, edges, gone: set):
+    """Nodes and edges without ``gone``, and how many of each label went."""
+    if not gone:
+        return nodes, edges, {}
+    is_gone = pd.Series([(lb, k) in gone for lb, k in zip(nodes["label"], nodes["key"])],
+                        index=nodes.index, dtype=bool)
+    src_gone = pd.Series([(lb, k) in gone for lb, k in zip(edges["src_label"], edges["src_key"])],
+                         index=edges.index, dtype=bool)
+    dst_gone = pd.Series([(lb, k) in gone for lb, k in zip(edges["dst_label"], edges["dst_key"])],
+                         index=edges.index, dtype=bool)
+    counts = nodes.loc[is_gone, "label"].value_counts().to_dict()
+    return nodes[~is_gone], edges[~(src_gone | dst_gone)], {k: int(v) for k, v in counts.items()}
+
+
+def _expand(store, focus, nodes, edges, hops, hub_degree):
+    """Breadth-first, one node at a time, never expanding through a hub."""
+    gone = _hub_labelled(nodes, focus)
+    seen = set(zip(nodes["label"], nodes["key"]))
+    frontier = sorted(seen - gone - {focus})
+    node_parts, edge_parts = [nodes], [edges]
+    for _ in range(hops - 1):
+        nxt = set()
+        for lb, k in frontier:
+            n, e = store.neighbourhood(lb, k, 1)
+            if len(e) > hub_degree or lb in HUB_LABELS:
+                gone.add((lb, k))
+                continue
+            node_parts.append(n)
+            edge_parts.append(e)
+            found = set(zip(n["label"], n["key"]))
+            gone |= _hub_labelled(n, focus)
+            nxt |= found - seen
+            seen |= found
+        frontier = sorted(nxt - gone)
+    nodes = pd.concat(node_parts, ignore_index=True).drop_duplicates(["label", "key"])
+    cols = list(m.EDGE_COLUMNS)[:6]
+    edges = pd.concat(edge_parts, ignore_index=True).drop_duplicates(cols)
+    nodes, edges, left_out = _drop(nodes, edges, gone)
+    return (nodes.sort_values(["label", "key"]), edges.sort_values(cols), left_out)
 
 
 def complaint_table(nodes: pd.DataFrame, edges: pd.DataFrame, mask: bool,

@@ -141,7 +141,7 @@ class NetworkView:
     summarised: bool = False
     message: str = ""
     title: str = ""
-    height: str = "640px"
+    height: str = "560px"
     counts: dict = field(default_factory=dict)
 
     def save(self, path: str | Path) -> Path:
@@ -158,10 +158,10 @@ class NetworkView:
         # kernel's cwd). A srcdoc iframe carries the page itself; sandbox="allow-scripts"
         # without allow-same-origin gives it an opaque origin, so even a hostile page could
         # not reach the notebook, its cookies or its kernel.
-        height = int(str(self.height).removesuffix("px") or 640) + 110
+        height = int(str(self.height).removesuffix("px") or 560) + 150
         note = (f'<p style="margin:4px 0;color:#8a5a00">{html.escape(self.message)}</p>'
                 if self.message else "")
-        return (f'{note}<iframe sandbox="allow-scripts" title="{html.escape(self.title)}" '
+        return (f'{note}<iframe sandbox="allow-scripts allow-downloads" title="{html.escape(self.title)}" '
                 f'style="width:100%;height:{height}px;border:1px solid #ddd" '
                 f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>')
 
@@ -175,13 +175,15 @@ def _page(vis_nodes: list[dict], vis_edges: list[dict], counts: dict, members: i
           title: str, subtitle: str, message: str, height: str, physics: bool, csp: bool
           ) -> str:
     """The HTML page: our template with the data block, legend and inlined vis-network."""
-    legend = [{"colour": STYLE[lb][0], "text": f"{LABEL_TEXT[lb]} {counts[lb]:,}"}
+    legend = [{"colour": STYLE[lb][0], "text": f"{LABEL_TEXT[lb]} {counts[lb]:,}", "label": lb}
               for lb in m.NODE_LABELS if lb in counts]
     js, css = vis_assets()
     data = {"nodes": vis_nodes, "edges": vis_edges,
             "options": options(len(vis_nodes), physics),
-            "loadingText": "布局中 laying out…", "readyText": "拖动 drag · 滚轮缩放 zoom · "
-                                                         "悬停查看详情 hover for details"}
+            "loadingText": "布局中 laying out…",
+            "readyText": "拖动 drag · 单击后滚轮缩放 click, then wheel to zoom (或 or "
+                         "Ctrl+滚轮 wheel) · 悬停查看详情 hover for details",
+            "pngName": _png_name(title)}
     try:
         version = metadata.version("ringgraph")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
@@ -193,6 +195,12 @@ def _page(vis_nodes: list[dict], vis_edges: list[dict], counts: dict, members: i
         member_colour=MEMBER_COLOUR,
         height=height, loading_text="布局中 laying out…", data_json=_script_json(data),
         vis_js=js, vis_css=css, nonce=secrets.token_urlsafe(18), csp=csp, version=version)
+
+
+def _png_name(title: str) -> str:
+    """A file name for the PNG export: the title's letters, digits and CJK only."""
+    safe = "".join(ch if ch.isalnum() else "-" for ch in str(title or ""))[:60].strip("-")
+    return f"{safe or 'ringgraph-view'}.png"
 
 
 def _vis_nodes(nodes: pd.DataFrame, deg: np.ndarray, xy: np.ndarray, mask: bool, people
@@ -229,7 +237,8 @@ def _vis_nodes(nodes: pd.DataFrame, deg: np.ndarray, xy: np.ndarray, mask: bool,
                       "highlight": {"background": colour, "border": "#000000"},
                       "hover": {"background": colour, "border": "#000000"}},
             "borderWidth": 2.5 if member else 1, "borderWidthSelected": 4,
-            "tip": [[k, v] for k, v in tip], "group": row.label, "font": {"size": font},
+            "tip": [[k, v] for k, v in tip], "type": row.label, "font": {"size": font},
+            "member": member,
         }
         if row.label not in (m.COMPLAINT, m.PERSON):
             # Heavier hubs repel harder, which clears room around the shared identifiers
@@ -265,9 +274,18 @@ def _vis_edges(edges: pd.DataFrame, src: np.ndarray, dst: np.ndarray, people=Non
     return vis_edges
 
 
+def _summary_note(total_nodes: int, total_edges: int, max_nodes: int, keep_top: int) -> str:
+    return (f"此视图有 {total_nodes:,} 个节点、{total_edges:,} 条关系，超过交互视图上限 "
+            f"{max_nodes:,}：已按类型合并标识符，仅保留连接最多的 {keep_top} 个。"
+            f" / This view has {total_nodes:,} nodes and {total_edges:,} relationships, "
+            f"above the limit of {max_nodes:,} for an interactive view: showing a "
+            f"summary with identifiers collapsed by type (the {keep_top} most "
+            f"connected kept). Narrow it (fewer hops, one ring) or raise max_nodes.")
+
+
 def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
                  subtitle: str | None = None, mask: bool = True, max_nodes: int = MAX_NODES,
-                 keep_top: int = KEEP_TOP, height: str = "640px", physics: bool = True,
+                 keep_top: int = KEEP_TOP, height: str = "560px", physics: bool = True,
                  csp: bool = True, people=None) -> NetworkView:
     """Render graph frames as an interactive, offline network view.
 
@@ -320,12 +338,7 @@ def network_view(nodes: pd.DataFrame, edges: pd.DataFrame, title: str = "",
     message = ""
     if total_nodes > max_nodes:
         nodes, edges = summarise(nodes, edges, keep_top=keep_top, mask=mask)
-        message = (f"此视图有 {total_nodes:,} 个节点、{total_edges:,} 条关系，超过交互视图上限 "
-                   f"{max_nodes:,}：已按类型合并标识符，仅保留连接最多的 {keep_top} 个。"
-                   f" / This view has {total_nodes:,} nodes and {total_edges:,} relationships, "
-                   f"above the limit of {max_nodes:,} for an interactive view: showing a "
-                   f"summary with identifiers collapsed by type (the {keep_top} most "
-                   f"connected kept). Narrow it (fewer hops, one ring) or raise max_nodes.")
+        message = _summary_note(total_nodes, total_edges, max_nodes, keep_top)
     deg = degrees(nodes, edges)
     index = {k: i for i, k in enumerate(zip(nodes["label"], nodes["key"]))}
     src = np.array([index[k] for k in zip(edges["src_label"], edges["src_key"])], dtype=np.int64)

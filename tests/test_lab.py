@@ -1,0 +1,202 @@
+"""The workbench in a real JupyterLab, driven in headless Chromium (tests/cdp.py): an
+investigator's first hour with their own exports.
+
+After the demo ran, ``ringgraph.toml`` names a folder of new exports; notebooks 01-04 run
+and show them; 02 stays open (its kernel holding the store) while 05 runs; a contents link
+of 05's report preview stays in the report; the wheel over a view scrolls the notebook;
+the ring browser opens a ring. Screenshots go to ``test-artifacts/lab/`` (README shows
+them). Skipped when JupyterLab is not installed (``pip install -e '.[lab]'``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("jupyterlab")
+
+from cdp import launched_browser  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "lab"
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A project root of its own: the notebooks, a demo that already ran, new exports."""
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    env = {**os.environ, "RINGGRAPH_HOME": str(root)}
+    env.pop("RINGGRAPH_DB", None)
+    # The demo ran first (its own store, data/demo) ...
+    subprocess.run([sys.executable, "-c", "import _workspace; _workspace.prepare(None, 1500, 11)"],
+                   cwd=root / "notebooks", env=env, check=True, capture_output=True)
+    # ... then the investigator points the workspace at their exports.
+    subprocess.run([sys.executable, "-c", "import ringgraph as rg; rg.simulate("
+                    "rg.ScenarioConfig(complaints=900, seed=23), 'exports')"],
+                   cwd=root, env=env, check=True, capture_output=True)
+    (root / "ringgraph.toml").write_text('[workspace]\nexports = "exports"\n', encoding="utf-8")
+    return root, env
+
+
+@pytest.fixture(scope="module")
+def lab(project):
+    root, env = project
+    port, token = _free_port(), secrets.token_hex(16)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False",
+         "--allow-root", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.terminate()
+                pytest.fail("JupyterLab did not start")
+            time.sleep(0.5)
+    try:
+        with launched_browser(width=1400, height=1000, local_server=True) as browser:
+            page = browser.open(f"{base}/lab?token={token}", timeout=120)
+            # Headless, the page never has focus: without it JupyterLab's "current notebook"
+            # (what notebook:run-all-cells acts on) never follows activateById.
+            browser.send("Emulation.setFocusEmulationEnabled", {"enabled": True},
+                         session=page.session)
+            page.wait_for("window.jupyterapp && window.jupyterapp.shell && "
+                          "document.querySelector('.jp-LabShell') !== null", timeout=120)
+            yield browser, page, root
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _run_notebook(page, name: str, timeout: float = 600) -> dict:
+    """Open ``notebooks/<name>`` in JupyterLab, run all cells, wait until done; returns
+    ``{"errors": [...], "text": all text outputs}``."""
+    page.evaluate(f"""(async () => {{
+        const app = window.jupyterapp;
+        const w = await app.commands.execute('docmanager:open',
+            {{path: 'notebooks/{name}', factory: 'Notebook', kernel: {{name: 'python3'}}}});
+        await w.context.ready; await w.sessionContext.ready;
+        window.__nb = window.__nb || {{}}; window.__nb[{name!r}] = w;
+        return true; }})()""")
+    page.wait_for(f"!!(window.__nb[{name!r}].sessionContext.session && "
+                  f"window.__nb[{name!r}].sessionContext.session.kernel)", timeout=120)
+    page.evaluate(f"""(async () => {{ const w = window.__nb[{name!r}];
+        window.jupyterapp.shell.activateById(w.id); w.content.node.focus();
+        window.jupyterapp.commands.execute('notebook:run-all-cells');  // runs on; polled below
+        return true; }})()""")
+    page.wait_for(f"""(() => {{ const w = window.__nb[{name!r}];
+        const cells = w.content.widgets.filter(c => c.model.type === 'code');
+        return cells.every(c => c.model.executionCount !== null) &&
+               w.sessionContext.session.kernel.status === 'idle'; }})()""", timeout=timeout)
+    return page.evaluate(f"""(() => {{ const w = window.__nb[{name!r}];
+        const outs = w.content.widgets.filter(c => c.model.type === 'code')
+            .flatMap(c => c.model.outputs.toJSON());
+        return {{errors: outs.filter(o => o.output_type === 'error')
+                               .map(o => o.ename + ': ' + o.evalue),
+                text: outs.map(o => [].concat(o.text || [], (o.data || {{}})['text/plain'] || [],
+                                              (o.data || {{}})['text/html'] || []).join('')).join('\\n')}};
+    }})()""")
+
+
+def _frame_of(browser, page, predicate: str):
+    for frame in browser.child_frames(page):
+        try:
+            if frame.evaluate(predicate):
+                return frame
+        except Exception:  # a frame that is not ours (or gone)
+            continue
+    return None
+
+
+def test_own_exports_in_jupyterlab(lab):
+    browser, page, root = lab
+    first = _run_notebook(page, "01_ingest_and_quality.ipynb")
+    assert not first["errors"], first["errors"]
+    assert "your data 你的数据" in first["text"] and "new records 新记录" in first["text"]
+    assert (root / "data" / "ringgraph.duckdb").is_file()          # the workspace store
+    for name in ("02_explore_graph.ipynb", "03_detect_and_rank.ipynb"):
+        out = _run_notebook(page, name)
+        assert not out["errors"], (name, out["errors"])
+        assert "your data 你的数据" in out["text"], name
+
+    # The wheel over a view in 02 scrolls the notebook and leaves the view's zoom alone.
+    page.evaluate("window.jupyterapp.shell.activateById(window.__nb['02_explore_graph.ipynb'].id)")
+    view = _frame_of(browser, page, "!!(window.ringgraphView && window.ringgraphView.stabilized)")
+    assert view is not None, "no network view rendered in notebook 02"
+    scroller = ("window.__nb['02_explore_graph.ipynb'].content.node.querySelector("
+                "'.jp-WindowedPanel-outer') || window.__nb['02_explore_graph.ipynb'].content.node")
+    page.evaluate(f"""(() => {{ const f = [...document.querySelectorAll('.jp-Notebook iframe')]
+        .find(x => x.getBoundingClientRect().height > 300 && x.offsetParent);
+        f.scrollIntoView({{block: 'center'}}); return true; }})()""")
+    time.sleep(0.5)
+    rect = page.evaluate("""(() => { const f = [...document.querySelectorAll('.jp-Notebook iframe')]
+        .find(x => x.getBoundingClientRect().height > 300 && x.offsetParent);
+        const r = f.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height - 120]; })()""")
+    top0 = page.evaluate(f"({scroller}).scrollTop")
+    scale0 = view.evaluate("window.ringgraphView.network.getScale()")
+    browser.send("Input.dispatchMouseEvent", {"type": "mouseWheel", "x": rect[0], "y": rect[1],
+                                              "deltaX": 0, "deltaY": 300}, session=page.session)
+    page.wait_for(f"({scroller}).scrollTop > {top0}", timeout=10)
+    assert view.evaluate("window.ringgraphView.network.getScale()") == scale0
+    page.screenshot(ARTIFACTS / "02-view-in-notebook.png")
+
+    # The ring browser in 04: pick a ring, its reasons and network open.
+    out = _run_notebook(page, "04_investigate_ring.ipynb")
+    assert not out["errors"], out["errors"]
+    page.evaluate("window.jupyterapp.shell.activateById(window.__nb['04_investigate_ring.ipynb'].id)")
+    page.evaluate("""(() => { const nb = window.__nb['04_investigate_ring.ipynb'].content.node;
+        const sel = nb.querySelector('.widget-select select');
+        sel.scrollIntoView({block: 'start'});
+        sel.value = sel.options[sel.options.length > 1 ? 1 : 0].value;
+        sel.dispatchEvent(new Event('change', {bubbles: true}));
+        window.__picked = sel.options[sel.selectedIndex].textContent.split(' ')[0];
+        return window.__picked; })()""")
+    picked = page.evaluate("window.__picked")
+    page.wait_for(f"""[...window.__nb['04_investigate_ring.ipynb'].content.node
+        .querySelectorAll('.widget-html-content')].some(e => e.textContent.includes('{picked} 原因 reasons'))""",
+                  timeout=120)
+    time.sleep(2)
+    page.screenshot(ARTIFACTS / "ring-browser.png")
+
+    # 02 stays open (its kernel holds the store read-only) while 05 runs.
+    assert page.evaluate("window.__nb['02_explore_graph.ipynb'].sessionContext.session.kernel"
+                         ".status") == "idle"
+    out = _run_notebook(page, "05_export_evidence.ipynb")
+    assert not out["errors"], out["errors"]
+    assert "Conflicting lock" not in out["text"] and "UserWarning" not in out["text"]
+    page.evaluate("window.jupyterapp.shell.activateById(window.__nb['05_export_evidence.ipynb'].id)")
+    report = _frame_of(browser, page, "!!document.querySelector('a[href^=\"#\"]') && "
+                                      "!window.ringgraphView")
+    assert report is not None, "no report preview in notebook 05"
+    title = report.evaluate("document.title")
+    report.evaluate("document.querySelector('a[href^=\"#\"]').click()")
+    report.wait_for("!!window.__lastFragment", timeout=10)
+    assert report.evaluate("document.title") == title and "login" not in title.lower()
+    page.screenshot(ARTIFACTS / "05-report-preview.png")
