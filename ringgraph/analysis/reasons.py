@@ -99,6 +99,20 @@ def _context_reasons(feats, points, top, shown) -> list[Reason]:
     return out
 
 
+# Misconduct measured against the data's own rate: (component, code, feature, background
+# feature, 中文, English); the texts take {pct} and {bg} in percent.
+_AGAINST_BACKGROUND = (
+    ("demands", "pressure_demands", "pressure_demand_share", "pressure_background",
+     "{pct}% 的投诉提出精神赔偿、“停息挂账+征信修复”或媒体曝光等施压诉求（全部投诉中为 {bg}%）",
+     "{pct}% of complaints make pressure demands (mental-damage compensation, interest freeze "
+     "with credit-record repair, media exposure); {bg}% across all data"),
+    ("templates", "template_texts", "template_similarity", "template_background",
+     "投诉文本平均字符片段相似度 {pct}%（本数据中随机两条投诉约 {bg}%），疑似使用统一话术",
+     "Complaint texts share {pct}% of their character 4-grams on average (two random "
+     "complaints of this data: {bg}%), suggesting a common script"),
+)
+
+
 def _misconduct_reasons(feats, points, top, shown) -> list[Reason]:
     out = []
     d = top(MATERIAL_TYPES, foreign=True)
@@ -121,26 +135,12 @@ def _misconduct_reasons(feats, points, top, shown) -> list[Reason]:
             f"{n} borrowers handed over their identity: a device or registered phone shared "
             f"with other households, or freshly issued SIMs numbered next to each other",
             {"borrowers": n}))
-    if points.get("demands", 0) > 0:
-        pct = round(100 * feats["pressure_demand_share"])
-        bg = round(100 * feats.get("pressure_background", 0.0))
-        out.append(_reason(
-            MISCONDUCT, "pressure_demands", points["demands"],
-            f"{pct}% 的投诉提出精神赔偿、“停息挂账+征信修复”或媒体曝光等施压诉求（全部投诉中为 {bg}%）",
-            f"{pct}% of complaints make pressure demands (mental-damage compensation, "
-            f"interest freeze with credit-record repair, media exposure); {bg}% across all data",
-            {"share": feats["pressure_demand_share"],
-             "background": feats.get("pressure_background", 0.0)}))
-    if points.get("templates", 0) > 0:
-        pct = round(100 * feats["template_similarity"])
-        bg = round(100 * feats.get("template_background", 0.0))
-        out.append(_reason(
-            MISCONDUCT, "template_texts", points["templates"],
-            f"投诉文本平均字符片段相似度 {pct}%（本数据中随机两条投诉约 {bg}%），疑似使用统一话术",
-            f"Complaint texts share {pct}% of their character 4-grams on average (two random "
-            f"complaints of this data: {bg}%), suggesting a common script",
-            {"similarity": feats["template_similarity"],
-             "background": feats.get("template_background", 0.0)}))
+    for component, code, rate, background, zh, en in _AGAINST_BACKGROUND:
+        if points.get(component, 0) > 0:
+            pct, bg = round(100 * feats[rate]), round(100 * feats.get(background, 0.0))
+            out.append(_reason(MISCONDUCT, code, points[component], zh.format(pct=pct, bg=bg),
+                               en.format(pct=pct, bg=bg),
+                               {rate: feats[rate], background: feats.get(background, 0.0)}))
     if points.get("burst", 0) > 0:
         pct = round(100 * feats["burst_share"])
         out.append(_reason(
