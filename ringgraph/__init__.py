@@ -61,6 +61,11 @@ _EXPORTS = {
     "LearnedScorer": "ringgraph.analysis.learned",
     "VERDICTS": "ringgraph.analysis.verdicts",
     "record_verdict": "ringgraph.analysis.verdicts",
+    "fit_scorer": "ringgraph.analysis.learned_fit",
+    "label_communities": "ringgraph.analysis.learned_fit",
+    "training_params": "ringgraph.analysis.learned_fit",
+    "expected_calibration_error": "ringgraph.analysis.learned",
+    "reliability_plot": "ringgraph.viz",
 }
 
 

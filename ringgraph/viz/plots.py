@@ -173,6 +173,37 @@ def pr_curve_plot(curves: pd.DataFrame, title: str = "精确率–召回率 Prec
     return fig
 
 
+def reliability_plot(prob, label, bins: int = 10,
+                     title: str = "可靠性 Reliability (calibration)"):
+    """Predicted probability against how often communities like that were rings.
+
+    A calibrated scorer lies on the diagonal: of communities scored 0.8, 80 % were rings.
+
+    >>> reliability_plot([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1]).axes[0].get_xlabel()
+    '预测概率 predicted probability'
+    """
+    prob, label = np.asarray(prob, dtype=float), np.asarray(label, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(prob, edges) - 1, 0, bins - 1)
+    used = [b for b in range(bins) if (which == b).any()]
+    fig, ax = _figure(figsize=(5, 4.5))
+    ax.plot([0, 1], [0, 1], ls="--", color="#999999", lw=1)
+    ax.plot([prob[which == b].mean() for b in used], [label[which == b].mean() for b in used],
+            marker="o")
+    for b in used:
+        ax.annotate(f"{int((which == b).sum())}", (prob[which == b].mean(),
+                                                   label[which == b].mean()),
+                    fontsize=7, xytext=(3, -9), textcoords="offset points")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("预测概率 predicted probability")
+    ax.set_ylabel("实际为团伙的比例 share that were rings")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
 def fees_plot(fees: pd.DataFrame, title: str = "收款账户 Fee accounts"):
     """Total paid into each account by ring members, with the number of payers.
 
