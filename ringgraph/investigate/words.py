@@ -7,11 +7,16 @@ through these tables, so every notebook, widget and view says the same thing.
 from __future__ import annotations
 
 EVIDENCE_TEXT: dict[str, str] = {
-    "shared_channel": "共用电话/设备/账户 shared phone, device or account",
-    "material_reuse": "重复使用材料 reused forged material",
-    "fee_account": "共用收费账户 shared fee account",
+    # Misconduct: what flags a ring.
+    "material_reuse": "跨家庭重复使用材料 forged material reused across households",
+    "identity_handover": "身份被掌控 identity handed over",
     "pressure_demands": "施压诉求 pressure demands",
     "template_texts": "模板话术 template texts",
+    "burst_across_provinces": "跨省集中投诉 burst across provinces",
+    # Context: what lawful representation also shows (never flags a ring).
+    "shared_channel": "共用电话/设备/账户 shared phone, device or account",
+    "representation": "同一代理 one representative",
+    "fee_account": "共用收费账户 shared fee account",
 }
 
 HEADERS: dict[str, str] = {
@@ -29,6 +34,6 @@ def evidence_text(kinds) -> str:
     """Evidence kinds in words, joined with ``、``.
 
     >>> evidence_text(["material_reuse", "fee_account"])
-    '重复使用材料 reused forged material、共用收费账户 shared fee account'
+    '跨家庭重复使用材料 forged material reused across households、共用收费账户 shared fee account'
     """
     return "、".join(EVIDENCE_TEXT.get(k, k) for k in kinds)
