@@ -11,7 +11,7 @@ CLI) look at the same store: paths resolve from the project root (``ringgraph.to
   and store of its own (``data/demo``), never mixed with your data unless ``DEMO=True``.
 
 The store is opened read-only (many notebooks may read at once) and for writing only for the
-moment an ingest runs.
+moment an ingest runs, ring ids are recorded (:func:`rings`) or a verdict is stored.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ringgraph import (RingGraphError, RingResult, ScenarioConfig, TqdmProgress, detect_rings,
                        ingest, open_store, simulate)
+from ringgraph.investigate.table_style import use_in_notebook
 from ringgraph.workspace import Settings, load_mapping, resolve
 
 SIDECAR = ".ingested.json"  # next to the store: what was ingested, so reruns open read-only
@@ -123,6 +124,7 @@ def prepare(workdir: str | None = None, complaints: int = 3000, seed: int = 2025
         Further demo settings (``rings``, ``camouflage`` …).
     """
     _one_line_errors()
+    use_in_notebook()   # text columns left-aligned in every table shown
     conf = Settings.load(Path.cwd())
     base = resolve(workdir, conf.root) if workdir else None
     mine = resolve(db, conf.root) if db else (base / "ringgraph.duckdb" if base else conf.store)
@@ -211,7 +213,7 @@ def _ingest_new(ws: Workspace, mapping: Path | None, progress, only_if_empty: bo
     try:
         s = ws.open(read_only=False)
     except RingGraphError as exc:
-        if "lock" in str(exc).lower() or "different configuration" in str(exc):
+        if _busy(exc):
             raise WorkspaceBusy(
                 f"new exports wait to be ingested, but {ws.db} is open in another notebook "
                 "or command: shut that kernel down (or close the store) and rerun this cell"
@@ -235,16 +237,75 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def rings(ws: Workspace, detector: str = "leiden", seed: int = 0):
-    """The rings of ``ws``: ``results/rings.json`` when it was computed on the data now in
-    the store (same fingerprint), else a fresh detection (saved there)."""
+def rings(ws: Workspace, detector: str = "leiden", seed: int = 0, fresh: bool = False
+          ) -> RingResult:
+    """The rings of ``ws`` with the stable ids the CLI gives them (``RG-2026-0001``).
+
+    ``results/rings.json`` (written by ``ringgraph detect`` or an earlier notebook) when it
+    was computed on the data now in the store, with stable ids and the latest verdicts;
+    else (or with ``fresh``) a new detection on the read-only store, whose rings then get
+    their ids from the store's ring-id table under a write lock held only for that moment
+    (as ``ringgraph detect`` does) and the investigators' verdicts applied. Saved to
+    ``results/`` for the next notebook.
+    """
     saved = ws.results / "rings.json"
     with ws.open() as store:
-        fingerprint = store.fingerprint()
-        if saved.is_file():
+        fingerprint, verdicts = store.fingerprint(), store.verdicts()
+        if not fresh and saved.is_file():
             result = RingResult.from_json(saved)
-            if result.data_fingerprint == fingerprint and result.detector == detector:
+            if (result.data_fingerprint == fingerprint and result.detector == detector
+                    and _ids_current(result, verdicts)):
                 return result
         result = detect_rings(store, detector, seed=seed, progress=TqdmProgress())
-    result.write(ws.results)
+    if _stable_ids(ws, result):   # provisional ids are not saved for other notebooks
+        result.write(ws.results)
     return result
+
+
+def _ids_current(result: RingResult, verdicts) -> bool:
+    """Stable ids, and every ring's latest verdict applied."""
+    from ringgraph.analysis.verdicts import latest
+
+    if not result.rings or result.rings[0].lineage is None:
+        return False
+    last = latest(verdicts)
+    return all((r.verdict or {}).get("at") == last[r.ring_id]["at"]
+               for r in result.rings if r.ring_id in last)
+
+
+def _stable_ids(ws: Workspace, result: RingResult) -> bool:
+    """Give ``result`` the store's stable ids and apply verdicts; the registry of ids is
+    updated under a brief write lock (True). When another notebook or command holds the
+    store, the ids are read without recording them (False): known rings keep theirs, new
+    rings get numbers marked ``provisional`` until a run that can write (said in one line;
+    the verdict form refuses them)."""
+    from ringgraph.analysis.lineage import assign_ids, track_rings
+    from ringgraph.analysis.verdicts import apply_verdicts
+
+    try:
+        with ws.open(read_only=False) as store:
+            apply_verdicts(track_rings(store, result), store.verdicts())
+        return True
+    except RingGraphError as exc:
+        if not _busy(exc):
+            raise
+    with ws.open() as store:
+        assign_ids(result, store.ring_ids(), _year())
+        apply_verdicts(result, store.verdicts())
+    new = [r for r in result.rings if (r.lineage or {}).get("status") != "continued"]
+    for r in new:
+        r.lineage = dict(r.lineage or {}, provisional=True)
+    print(f"ring ids 团伙编号: {ws.db} is open in another notebook, so the ids of "
+          f"{len(new)} new rings are provisional 新团伙编号暂定 (rerun when it is closed)")
+    return False
+
+
+def _busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "different configuration" in text
+
+
+def _year() -> int:
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).year

@@ -183,15 +183,45 @@ def test_own_exports_in_jupyterlab(lab):
     assert report.evaluate("document.title") == title and "login" not in title.lower()
     page.screenshot(ARTIFACTS / "05-report-preview.png")
 
-    # The ring browser in 04 renders its ring list (picking a row is tested on the widget
-    # state in tests/test_investigate.py; a click here did not reach the kernel in time).
+    # The ring browser in 04: a real click on a ring row opens that ring (reasons,
+    # members, network) through the widget's comm to the kernel.
     out = _run_notebook(page, "04_investigate_ring.ipynb")
     assert not out["errors"], out["errors"]
     page.evaluate("window.jupyterapp.shell.activateById(window.__nb['04_investigate_ring.ipynb'].id)")
-    rows = page.evaluate("""(() => { const nb = window.__nb['04_investigate_ring.ipynb'].content.node;
-        const sel = nb.querySelector('.widget-select select');
-        if (!sel) { return 0; }
-        sel.scrollIntoView({block: 'start'}); return sel.options.length; })()""")
+    nb = "window.__nb['04_investigate_ring.ipynb'].content.node"
+    page.wait_for(f"!!{nb}.querySelector('.widget-select select')", timeout=60)
+    picked = page.evaluate(f"""(() => {{ const sel = {nb}.querySelector('.widget-select select');
+        sel.scrollIntoView({{block: 'center'}});
+        const i = Math.min(1, sel.options.length - 1);   // not the ring opened from code
+        return [sel.options.length, i, sel.options[i].textContent.split(' ')[0]]; }})()""")
+    rows, index, ring_id = picked
     assert rows > 0, "the ring browser did not render in JupyterLab"
-    time.sleep(2)
+    time.sleep(1)
     page.screenshot(ARTIFACTS / "ring-browser.png")
+    xy = page.evaluate(f"""(() => {{ const sel = {nb}.querySelector('.widget-select select');
+        const r = sel.options[{index}].getBoundingClientRect();
+        return [r.left + Math.min(40, r.width / 2), r.top + r.height / 2]; }})()""")
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.send("Input.dispatchMouseEvent", {"type": kind, "x": xy[0], "y": xy[1],
+                                                  "button": "left", "clickCount": 1},
+                     session=page.session)
+    opened = (f"(() => {{ const t = {nb}.querySelector('.rg-browser-status');"
+              f" return !!t && t.textContent.includes('opened {ring_id}'); }})()")
+    try:
+        page.wait_for(opened, timeout=120)
+    except Exception:
+        page.screenshot(ARTIFACTS / "ring-browser-click-failed.png")
+        logs = [e["params"] for e in browser.events_of("Runtime.consoleAPICalled", page.session)]
+        raise AssertionError(f"clicking {ring_id} did not open it; status: "
+                             + str(page.evaluate(f"({nb}.querySelector('.rg-browser-status')"
+                                                 " || {{}}).textContent")) + f"; console: {logs[-10:]}")
+    shown = page.evaluate(f"""(() => {{ const b = {nb}.querySelector('.rg-browser');
+        return {{reasons: b.querySelector('.rg-browser-reasons').textContent,
+                members: b.querySelector('.rg-browser-members').textContent,
+                network: !!b.querySelector('.rg-browser-network iframe')}}; }})()""")
+    assert ring_id in shown["reasons"] and "原因 reasons" in shown["reasons"], shown
+    assert "成员 members" in shown["members"] and "借款人" in shown["members"], shown
+    assert shown["network"], "no network view in the opened ring"
+    page.evaluate(f"{nb}.querySelector('.rg-browser-status').scrollIntoView({{block: 'start'}})")
+    time.sleep(2)
+    page.screenshot(ARTIFACTS / "ring-opened.png")

@@ -53,6 +53,12 @@ class Ring:
         return len(self.complaint_ids)
 
     @property
+    def borrowers(self) -> int:
+        """Borrowers as :mod:`ringgraph.core.borrowers` defines them (distinct identified
+        filers + complaints with no identified filer, one each), counted by scoring."""
+        return int(self.features.get("borrowers", 0))
+
+    @property
     def misconduct_points(self) -> dict[str, float]:
         """Points from misconduct evidence (material, handover, demands, templates, burst)."""
         from ringgraph.analysis.score import split_points

@@ -46,6 +46,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ringgraph.core.borrowers import borrower_keys
 from ringgraph.core import model as m
 from ringgraph.core import redact as pii
 from ringgraph.analysis.project import CERT, ComplaintGraph
@@ -172,7 +173,7 @@ def _with_borrowers(complaints: pd.DataFrame) -> pd.DataFrame:
     """Complaints with ``borrower`` and ``household`` (a complaint without a borrower is
     its own; without household data each borrower is their own household)."""
     c = complaints.copy()
-    c["borrower"] = c["person"].where(c["person"] != "", "complaint:" + c["complaint_id"])
+    c["borrower"] = borrower_keys(c["complaint_id"], c["person"])
     if "household" in c.columns:
         hh = c["household"].fillna("").astype(str)
         c["household"] = hh.where((hh != "") & (c["person"] != ""), c["borrower"])

@@ -158,3 +158,17 @@ def _reason_confirmed(v: dict) -> dict:
     return _reason(v, "verdict_confirmed",
                    f"，保持标记；此后新加入 {n} 起投诉" if n else "，保持标记",
                    f"; stays flagged; {n} complaints joined since" if n else "; stays flagged")
+
+
+def verdict_list(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Every verdict, oldest first, as ``ringgraph review --list`` shows them: ``at,
+    ring_id, verdict, reviewer, complaints, note``."""
+    cols = ["at", "ring_id", "verdict", "reviewer", "complaints", "note"]
+    if verdicts.empty:
+        return pd.DataFrame(columns=cols)
+    v = verdicts.sort_values("seq", kind="stable") if "seq" in verdicts else verdicts
+    return pd.DataFrame({
+        "at": v["at"].astype(str), "ring_id": v["ring_id"], "verdict": v["verdict"],
+        "reviewer": v["reviewer"].fillna("").astype(str),
+        "complaints": [len(json.loads(c or "[]")) for c in v["complaint_ids"]],
+        "note": v["note"].fillna("").astype(str)}, columns=cols).reset_index(drop=True)

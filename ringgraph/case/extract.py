@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ringgraph.core import model as m
+from ringgraph.core.borrowers import UNIDENTIFIED, count_borrowers, unidentified
 from ringgraph.core.model import props_of
 from ringgraph.analysis.result import Ring, RingResult
 from ringgraph.store.base import GraphStore
@@ -103,7 +104,17 @@ class CaseData:
         return dict(zip(f["dst_key"], f["src_key"]))
 
     def borrowers(self) -> list[str]:
+        """Identified borrowers (Person keys) only; see :meth:`borrower_count`."""
         return sorted(set(self.filer().values()))
+
+    def borrower_count(self) -> int:
+        """The ring's borrowers as :mod:`ringgraph.core.borrowers` defines them (complaints
+        with no identified filer count one each), as scoring counts them."""
+        return count_borrowers(self.complaint_ids, self.filer())
+
+    def unidentified(self) -> list[str]:
+        """The ring's complaints with no identified filer."""
+        return unidentified(self.complaint_ids, self.filer())
 
     def agents(self) -> list[str]:
         return sorted(set(self.rel(m.REPRESENTED_BY)["dst_key"]))
@@ -174,7 +185,7 @@ class CaseData:
         for (label, key), cs in sorted(rows.items()):
             cs = {c for c in cs if c in cprops}
             out.append({"label": label, "key": key, "complaints": cs,
-                        "borrowers": {filer.get(c, "complaint:" + c) for c in cs},
+                        "borrowers": {filer.get(c) or UNIDENTIFIED + c for c in cs},
                         "provinces": {province[c] for c in cs if province.get(c)}})
         return pd.DataFrame(out, columns=["label", "key", "complaints", "borrowers",
                                           "provinces"])

@@ -67,11 +67,12 @@ def _login() -> str:
 
 
 def _print_verdicts(frame) -> None:
+    from ringgraph.analysis.verdicts import verdict_list
+
     if frame.empty:
         click.echo("no verdicts recorded")
         return
-    for r in frame.itertuples():
-        n = len(json.loads(r.complaint_ids or "[]"))
+    for r in verdict_list(frame).itertuples():
         note = f"  {r.note}" if r.note else ""
         click.echo(f"{r.at}  {r.ring_id}  {r.verdict:<9}  {r.reviewer or '?'}  "
-                   f"{n} complaints{note}")
+                   f"{r.complaints} complaints{note}")

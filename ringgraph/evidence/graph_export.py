@@ -124,7 +124,7 @@ def network_html(case: CaseData, red: Redactor, path: Path) -> Path:
     nodes, edges, mask = _view_frames(case, red)
     r = case.ring
     title = (f"{r.ring_id} · 得分 score {r.score:.2f} · {r.size} 投诉 complaints · "
-             f"{len(case.borrowers())} 借款人 borrowers")
+             f"{case.borrower_count()} 借款人 borrowers")
     subtitle = (f"成员、组织者与两名以上成员共用的标识 members, organisers and identifiers "
                 f"shared by two or more members · PII: {red.mode}")
     # The layout (igraph) draws from Python's global RNG: seed it for identical bytes on

@@ -147,10 +147,11 @@ def _versions() -> dict[str, str]:
 
 def _case_summary(ctx: PackContext) -> dict:
     ring, complaints, persons = ctx.case.ring, ctx.complaints, ctx.persons
-    borrowers = int((persons["role"].str.startswith("borrower")).sum())
+    identified = int((persons["role"].str.startswith("borrower")).sum())
     return {"ring_id": ring.ring_id, "rank": ring.rank, "score": ring.score,
-            "flagged": ring.flagged, "complaints": len(complaints), "borrowers": borrowers,
-            "agents": int(len(persons) - borrowers),
+            "flagged": ring.flagged, "complaints": len(complaints),
+            "borrowers": ctx.case.borrower_count(),   # ringgraph.core.borrowers
+            "agents": int(len(persons) - identified),
             "orgs": ctx.identifiers.loc[ctx.identifiers["type"] == m.ORG, "value"].tolist(),
             "provinces": int(complaints.loc[complaints["province"] != "",
                                             "province"].nunique())}

@@ -138,7 +138,10 @@ class ReportInputs:
         self.res = self.case.result
         self.feats = self.r.features
         roles = self.persons["role"]
-        self.borrowers = self.persons[roles.str.startswith("borrower")]
+        self.borrowers = self.persons[roles.str.startswith("borrower")]  # identified
+        # The one borrower count (ringgraph.core.borrowers), as scores and notebooks show it.
+        self.n_borrowers = self.case.borrower_count()
+        self.n_unidentified = len(self.case.unidentified())
         self.agents = self.persons[roles.str.startswith("agent")]
         self.orgs = self.identifiers[self.identifiers["type"] == m.ORG]
         self.provinces = self.complaints["province"].replace("", pd.NA).dropna()

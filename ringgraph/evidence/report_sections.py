@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ringgraph.core import model as m
+from ringgraph.core.borrowers import DEFINITION
 from ringgraph.case.texts import side_by_side
 from ringgraph.case.extract import documents_reuse
 from ringgraph.case.extract import CaseData
@@ -33,7 +34,9 @@ def summary(x: ReportInputs) -> Section:
         ("得分 Score", f"{r.score:.4f}（阈值 threshold {res.scoring.get('threshold', '')}）"),
         ("已标记 Flagged", flag),
         ("投诉 Complaints", _n(len(complaints))),
-        ("借款人 Borrowers", _n(len(borrowers))),
+        ("借款人 Borrowers", _n(x.n_borrowers) + (
+            f"（含未识别投诉人的投诉 {x.n_unidentified} 件 incl. {x.n_unidentified} complaints "
+            "with no identified filer）" if x.n_unidentified else "")),
         ("代理人 Agents", _n(len(agents))),
         ("代理机构 Organisations", "、".join(orgs["value"]) or "—"),
         ("省份 Provinces", f"{provinces.nunique()}（{'、'.join(provinces.value_counts().index[:8])}"
@@ -111,7 +114,9 @@ def members(x: ReportInputs) -> Section:
          "投诉数 Complaints", "首次投诉 First complaint"],
         _rows(borrowers, ["display", "entity_id", "id_number", "province", "n_complaints",
                           "first_at"]),
-        widths=[0.13, 0.22, 0.24, 0.11, 0.1, 0.2]))
+        widths=[0.13, 0.22, 0.24, 0.11, 0.1, 0.2],
+        note=f"{DEFINITION} 本团伙 This ring: {len(borrowers)} + {x.n_unidentified} = "
+             f"{x.n_borrowers}."))
     return s
 
 
@@ -380,7 +385,7 @@ def build_report(case: CaseData, red: Redactor, complaints: pd.DataFrame,
     return Report(
         title=f"证据报告 Evidence report · {r.ring_id}",
         subtitle=(f"{orgs_text + ' · ' if orgs_text else ''}{len(complaints)} 投诉 complaints · "
-                  f"{len(x.borrowers)} 借款人 borrowers · {provinces.nunique()} 省份 provinces · "
+                  f"{x.n_borrowers} 借款人 borrowers · {provinces.nunique()} 省份 provinces · "
                   f"得分 score {r.score:.2f}"),
         mode=red.mode, sections=[section(x) for section in SECTIONS],
         footer=(f"ringgraph {provenance['tool_version']} · {r.ring_id} · PII {red.mode} · "

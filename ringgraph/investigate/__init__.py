@@ -51,7 +51,9 @@ from ringgraph.investigate.preview import PagePreview, page_preview
 from ringgraph.investigate.ring_case import RingCase, ring
 from ringgraph.investigate.subgraph import Subgraph, neighbourhood
 from ringgraph.case.texts import SideBySide, side_by_side
+from ringgraph.investigate.table_style import styled, table_html
 from ringgraph.investigate.tuning import pr_curve
+from ringgraph.investigate.verdict_form import VerdictForm, verdict_form
 from ringgraph.viz.network import NetworkView, network_view
 
 
@@ -112,4 +114,5 @@ def _example_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 __all__ = ["ring_browser", "RingBrowser", "rings_frame", "lookup", "LookupResult", "NotFoundError", "neighbourhood", "ring", "show", "timeline", "Subgraph", "RingCase",
-           "SideBySide", "side_by_side", "page_preview", "PagePreview", "degrees", "hubs", "graph_stats", "pr_curve"]
+           "SideBySide", "side_by_side", "page_preview", "PagePreview", "degrees", "hubs", "graph_stats", "pr_curve",
+           "verdict_form", "VerdictForm", "styled", "table_html"]

@@ -16,6 +16,7 @@ from ringgraph.analysis.result import Ring, RingResult
 from ringgraph.case.extract import CaseData, collect_case, documents_reuse
 from ringgraph.case.view import view_frames
 from ringgraph.core import model as m
+from ringgraph.core.borrowers import borrower_keys
 from ringgraph.investigate.subgraph import Subgraph, complaint_table, decorate, people_or_view
 from ringgraph.case.texts import SideBySide, side_by_side
 from ringgraph.store.base import GraphStore
@@ -76,8 +77,11 @@ class RingCase:
 
     @property
     def borrowers(self) -> int:
-        """Distinct borrowers: the scoring's definition (``features["borrowers"]``), which
-        :meth:`members` lists one by one."""
+        """The ring's borrowers as :mod:`ringgraph.core.borrowers` defines them (distinct
+        identified filers + complaints with no identified filer, one each), as scoring
+        counts them; :meth:`members` lists them one by one."""
+        if self.case is not None:
+            return self.case.borrower_count()
         return int(self.ring.features.get("borrowers", len(self.members())))
 
     def members(self) -> pd.DataFrame:
@@ -91,8 +95,7 @@ class RingCase:
         who = c["borrower"].where(c["borrower"] != "",
                                   "未识别 unidentified · " + c["complaint_id"])
         filer = self.case.filer() if self.case is not None else {}
-        keys = pd.Series([filer.get(cid) or "complaint:" + cid for cid in c["complaint_id"]],
-                         index=c.index)
+        keys = borrower_keys(c["complaint_id"], c["complaint_id"].map(filer))
         g = c.assign(_key=keys, _who=who).groupby("_key", sort=False)
         out = pd.DataFrame({
             "borrower": g["_who"].first(), "complaints": g.size(),
