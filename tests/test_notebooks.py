@@ -134,3 +134,39 @@ def test_05_runs_while_another_notebook_reads_the_store(tmp_path, workspace_modu
     previews = [o["data"]["text/html"] for o in _outputs(nb, "display_data") +
                 _outputs(nb, "execute_result") if "rg-preview" in o.get("data", {}).get("text/html", "")]
     assert previews and "script-src &#x27;nonce-" in previews[0]
+
+
+def test_03_and_04_show_stable_ids_left_aligned_tables_and_record_a_verdict(tmp_path):
+    """03 and 04 show the ids `ringgraph detect` gives (RG-2026-0001, not rank numbers),
+    the same in both; their tables read left to right; 04's verdict form stores a verdict
+    through its button's handler (called here: nobody clicks during execution)."""
+    import re
+
+    from ringgraph.store import DuckDBStore
+
+    nb3 = _execute("03_detect_and_rank.ipynb", tmp_path)
+    path = ROOT / "notebooks" / "04_investigate_ring.ipynb"
+    nb4 = nbformat.read(path, as_version=4)
+    params = [i for i, c in enumerate(nb4.cells) if "parameters" in c.metadata.get("tags", [])]
+    values = {"WORKDIR": str(tmp_path / "work"), **OVERRIDES}
+    nb4.cells.insert(params[0] + 1, nbformat.v4.new_code_cell(
+        "\n".join(f"{k} = {v!r}" for k, v in values.items())))
+    nb4.cells.append(nbformat.v4.new_code_cell(
+        "form.verdict.value = 'confirmed'\nform.note.value = '模板话术 + 材料复用'\n"
+        "rec = form.record()\nprint('RECORDED', rec['ring_id'], rec['verdict'])"))
+    NotebookClient(nb4, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for nb in (nb3, nb4):
+        assert not _outputs(nb, "error")
+    html = lambda nb: "".join(o.get("data", {}).get("text/html", "")  # noqa: E731
+                              for o in _outputs(nb, "display_data") + _outputs(nb, "execute_result"))
+    ids3 = set(re.findall(r"RG-\d{4}-\d{4}", html(nb3)))
+    ids4 = set(re.findall(r"RG-\d{4}-\d{4}", html(nb4)))
+    assert ids3 and ids4 and ids4 <= ids3
+    assert not re.search(r"RG\d{4}", html(nb3) + html(nb4)), "rank numbers shown"
+    assert "text-align: left" in html(nb3) and "text-align: left" in html(nb4)
+    printed = "".join(o.get("text", "") for o in _outputs(nb4, "stream"))
+    ring_id = re.search(r"RECORDED (RG-\d{4}-\d{4}) confirmed", printed).group(1)
+    with DuckDBStore(tmp_path / "work" / "demo" / "ringgraph.duckdb", read_only=True) as s:
+        v = s.verdicts()
+    assert v.iloc[-1][["ring_id", "verdict"]].tolist() == [ring_id, "confirmed"]
