@@ -4,7 +4,8 @@ investigator's first hour with their own exports.
 After the demo ran, ``ringgraph.toml`` names a folder of new exports; notebooks 01-04 run
 and show them; 02 stays open (its kernel holding the store) while 05 runs; a contents link
 of 05's report preview stays in the report; the wheel over a view scrolls the notebook;
-the ring browser opens a ring. Screenshots go to ``test-artifacts/lab/`` (README shows
+a click on a row of the ring browser opens that ring, and 04's verdict form stores a
+verdict on it. Screenshots go to ``test-artifacts/lab/`` (README shows
 them). Skipped when JupyterLab is not installed (``pip install -e '.[lab]'``).
 """
 
@@ -193,7 +194,8 @@ def test_own_exports_in_jupyterlab(lab):
     picked = page.evaluate(f"""(() => {{ const sel = {nb}.querySelector('.widget-select select');
         sel.scrollIntoView({{block: 'center'}});
         const i = Math.min(1, sel.options.length - 1);   // not the ring opened from code
-        return [sel.options.length, i, sel.options[i].textContent.split(' ')[0]]; }})()""")
+        // ipywidgets writes the option labels with no-break spaces
+        return [sel.options.length, i, sel.options[i].textContent.split(/\s/)[0]]; }})()""")
     rows, index, ring_id = picked
     assert rows > 0, "the ring browser did not render in JupyterLab"
     time.sleep(1)
@@ -201,10 +203,7 @@ def test_own_exports_in_jupyterlab(lab):
     xy = page.evaluate(f"""(() => {{ const sel = {nb}.querySelector('.widget-select select');
         const r = sel.options[{index}].getBoundingClientRect();
         return [r.left + Math.min(40, r.width / 2), r.top + r.height / 2]; }})()""")
-    for kind in ("mousePressed", "mouseReleased"):
-        browser.send("Input.dispatchMouseEvent", {"type": kind, "x": xy[0], "y": xy[1],
-                                                  "button": "left", "clickCount": 1},
-                     session=page.session)
+    _click(browser, page, xy)
     opened = (f"(() => {{ const t = {nb}.querySelector('.rg-browser-status');"
               f" return !!t && t.textContent.includes('opened {ring_id}'); }})()")
     try:
@@ -212,9 +211,9 @@ def test_own_exports_in_jupyterlab(lab):
     except Exception:
         page.screenshot(ARTIFACTS / "ring-browser-click-failed.png")
         logs = [e["params"] for e in browser.events_of("Runtime.consoleAPICalled", page.session)]
-        raise AssertionError(f"clicking {ring_id} did not open it; status: "
-                             + str(page.evaluate(f"({nb}.querySelector('.rg-browser-status')"
-                                                 " || {{}}).textContent")) + f"; console: {logs[-10:]}")
+        status = page.evaluate(f"({nb}.querySelector('.rg-browser-status') || {{}}).textContent")
+        raise AssertionError(f"clicking {ring_id} did not open it; status: {status!r}; "
+                             f"console: {logs[-10:]}")
     shown = page.evaluate(f"""(() => {{ const b = {nb}.querySelector('.rg-browser');
         return {{reasons: b.querySelector('.rg-browser-reasons').textContent,
                 members: b.querySelector('.rg-browser-members').textContent,
@@ -222,6 +221,46 @@ def test_own_exports_in_jupyterlab(lab):
     assert ring_id in shown["reasons"] and "原因 reasons" in shown["reasons"], shown
     assert "成员 members" in shown["members"] and "借款人" in shown["members"], shown
     assert shown["network"], "no network view in the opened ring"
+    _dismiss_toasts(page)
     page.evaluate(f"{nb}.querySelector('.rg-browser-status').scrollIntoView({{block: 'start'}})")
     time.sleep(2)
     page.screenshot(ARTIFACTS / "ring-opened.png")
+
+    # The verdict form follows the clicked ring; a click on "dismissed" and on "record"
+    # stores the verdict. The write lock needs the other notebooks' kernels gone (02 and 05
+    # hold the store read-only), as the form says when they are not.
+    for other in ("02_explore_graph.ipynb", "05_export_evidence.ipynb"):
+        page.evaluate(f"window.__nb[{other!r}].sessionContext.shutdown()")
+    page.wait_for(f"(() => {{ const w = window.__nb['04_investigate_ring.ipynb'];"
+                  f" const n = w.content.widgets.length - 1; w.content.activeCellIndex = n;"
+                  f" w.content.scrollToItem(n); return !!{nb}.querySelector('.rg-verdict-form'); }})()",
+                  timeout=30)
+    form = f"{nb}.querySelector('.rg-verdict-form')"
+    page.evaluate(f"{form}.scrollIntoView({{block: 'center'}})")
+    time.sleep(1)
+    assert page.evaluate(f"{form}.querySelector('select').value") == ring_id
+    for label in ("dismissed", "record"):
+        xy = page.evaluate(f"""(() => {{ const b = [...{form}.querySelectorAll('button')]
+            .find(x => x.textContent.includes({label!r}));
+            const r = b.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()""")
+        _click(browser, page, xy)
+        time.sleep(0.5)
+    recorded = f"({form}.querySelector('.rg-verdict-message') || {{}}).textContent || ''"
+    page.wait_for(f"({recorded}).includes('recorded')", timeout=120)
+    message = page.evaluate(recorded)
+    assert message.startswith("已记录 recorded") and ring_id in message and "dismissed" in message, message
+    page.screenshot(ARTIFACTS / "verdict-form.png")
+
+
+def _click(browser, page, xy) -> None:
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.send("Input.dispatchMouseEvent", {"type": kind, "x": xy[0], "y": xy[1],
+                                                  "button": "left", "clickCount": 1},
+                     session=page.session)
+
+
+def _dismiss_toasts(page) -> None:
+    """Close JupyterLab's notifications (the news question) so screenshots show the page."""
+    page.evaluate("""(() => { document.querySelectorAll('.Toastify__close-button, '
+        + '.jp-toast-button.jp-mod-reject, button[title="Dismiss notification"]')
+        .forEach(b => b.click()); return true; })()""")
