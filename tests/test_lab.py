@@ -46,6 +46,13 @@ def project(tmp_path_factory):
                     ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     env = {**os.environ, "RINGGRAPH_HOME": str(root)}
     env.pop("RINGGRAPH_DB", None)
+    # JupyterLab's own settings for this run only: no "official news?" question over the
+    # screenshots.
+    settings = root / ".lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}',
+                                                               encoding="utf-8")
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(root / ".lab-settings")
     # The demo ran first (its own store, data/demo) ...
     subprocess.run([sys.executable, "-c", "import _workspace; _workspace.prepare(None, 1500, 11)"],
                    cwd=root / "notebooks", env=env, check=True, capture_output=True)
@@ -195,7 +202,7 @@ def test_own_exports_in_jupyterlab(lab):
         sel.scrollIntoView({{block: 'center'}});
         const i = Math.min(1, sel.options.length - 1);   // not the ring opened from code
         // ipywidgets writes the option labels with no-break spaces
-        return [sel.options.length, i, sel.options[i].textContent.split(/\s/)[0]]; }})()""")
+        return [sel.options.length, i, sel.options[i].textContent.split(/\\s/)[0]]; }})()""")
     rows, index, ring_id = picked
     assert rows > 0, "the ring browser did not render in JupyterLab"
     time.sleep(1)

@@ -115,8 +115,9 @@ class VerdictForm:
             return verdict_list(store.verdicts())
 
     def show_list(self) -> pd.DataFrame:
-        df = self.verdicts()
-        self.table.value = table_html(df.rename(columns=LIST_HEADERS))
+        """Refresh the form's list of verdicts and return it (headers in words)."""
+        df = self.verdicts().rename(columns=LIST_HEADERS)
+        self.table.value = table_html(df)
         return df
 
     def _ipython_display_(self) -> None:
