@@ -1,0 +1,178 @@
+"""Call logs as two collection systems export them.
+
+* ``exports/collection_calls.csv`` — the lenders' in-house centres and half of the outside
+  agencies: UTF-8 with a byte-order mark, Chinese headers, local times
+  ``2025-03-14 23:10:05`` (a share ``2025/3/14 23:10`` without seconds), durations written
+  83, ``1分23秒`` or ``00:01:23``, outcomes 接通/未接/关机/拒接/空号/忙线/停机.
+* ``exports/collection_calls_vendor_b.csv`` — the other agencies' dialler: GB18030, English
+  headers in another order, start times as Unix epoch milliseconds (UTC), talk time in
+  seconds or ``m:ss``, English outcomes and relations, a share of loan numbers spaced.
+
+Both write the dialled (or, inbound, the calling) number of the other party, the relation
+the lender's system holds for it (often blank), agency and collector id.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator import call_events as ev
+from simulator.fields import DAY
+from simulator.streams import stream, weighted_choice
+from simulator.writers import write_csv
+
+CALLS_A = "exports/collection_calls.csv"
+CALLS_B = "exports/collection_calls_vendor_b.csv"
+HEADERS_A = ("通话流水号", "借据号", "客户姓名", "客户证件号码", "委外机构", "坐席工号", "呼叫类型",
+             "呼叫开始时间", "对方号码", "联系人关系", "通话时长", "呼叫结果")
+HEADERS_B = ("start_time", "call_id", "agency_name", "agent_no", "loan_no", "customer_name",
+             "cert_no", "direction", "callee_number", "callee_relation", "call_result",
+             "talk_time")
+OUTCOMES_A = ("接通", "未接", "关机", "拒接", "忙线", "停机", "空号")
+OUTCOMES_B = ("ANSWERED", "NO_ANSWER", "POWER_OFF", "REJECTED", "BUSY", "SUSPENDED",
+              "INVALID_NUMBER")
+_OWN_W = (0.45, 0.28, 0.07, 0.12, 0.06, 0.02, 0.0)
+_THIRD_W = (0.5, 0.28, 0.05, 0.1, 0.02, 0.0, 0.05)
+REL_A = {"本人": ("本人",), "本人2": ("本人", "本人其他号码", "本人(备用)"),
+         "母亲": ("母亲", "妈妈", "直系亲属"), "父亲": ("父亲", "直系亲属"),
+         "配偶": ("配偶", "丈夫", "妻子"), "兄弟姐妹": ("兄弟姐妹", "姐姐", "哥哥"),
+         "同事": ("同事",), "单位": ("单位", "工作单位", "公司座机"), "朋友": ("朋友", "通讯录联系人"),
+         "紧急联系人": ("紧急联系人",)}
+REL_B = {"本人": "SELF", "本人2": "SELF", "母亲": "PARENT", "父亲": "PARENT", "配偶": "SPOUSE",
+         "兄弟姐妹": "SIBLING", "同事": "COLLEAGUE", "单位": "EMPLOYER", "朋友": "FRIEND",
+         "紧急联系人": "EMERGENCY_CONTACT"}
+# Share of calls whose relation the log leaves blank, by who was called.
+BLANK_OWN, BLANK_THIRD, BLANK_FRIEND = 0.5, 0.45, 0.75
+
+
+def write(run, calls: dict, loans, ag, out) -> dict[str, dict]:
+    """Write both exports; returns ``{relative path: {"rows": n}}``."""
+    rng = stream(run.seed, "calls:render")
+    cells = _cells(rng, run.people, calls, loans, ag)
+    vendor = ag.vendor[calls["agency"]]
+    files = {}
+    for v, rel, header, enc in ((0, CALLS_A, HEADERS_A, "utf-8-sig"),
+                                (1, CALLS_B, HEADERS_B, "gb18030")):
+        rows = np.flatnonzero(vendor == v)
+        if v == 0:
+            order = rows[np.argsort(calls["ts"][rows], kind="stable")]
+        else:
+            order = rows[np.lexsort((calls["ts"][rows], calls["agency"][rows]))]
+        cols = [cells[v][h] for h in header]
+        files[rel] = {"rows": write_csv(out / rel, list(header), cols, order, encoding=enc)}
+    return files
+
+
+def _relation(rng, calls, loans) -> np.ndarray:
+    """The relation key of each call's other party (keys of :data:`REL_A`), blank or not."""
+    n = len(calls["ts"])
+    key = np.where(calls["target"] == ev.OWN2, "本人2", "本人").astype(object)
+    third = calls["target"] == ev.THIRD
+    key[third] = np.array(ev.CONTACT_KINDS, dtype=object)[calls["contact"][third]]
+    u = rng.random(n)
+    friend = key == "朋友"
+    blank = ((calls["target"] == ev.OWN) & (u < BLANK_OWN)) | (
+        third & ~friend & (u < BLANK_THIRD)) | (friend & (u < BLANK_FRIEND))
+    # The emergency contact may be the call-back number on the ticket: never blank.
+    blank &= key != "紧急联系人"
+    key[blank] = ""
+    return key
+
+
+def _numbers(rng, people, calls, loans) -> np.ndarray:
+    """The other party's number as text (mobiles sometimes with +86, landlines dashed)."""
+    loan, target = calls["loan"], calls["target"]
+    num = people.phone[loans.person[loan]].copy()
+    two = target == ev.OWN2
+    num[two] = loans.phone2[loan[two]].astype(str)
+    third = target == ev.THIRD
+    num[third] = loans.contacts[loan[third], calls["contact"][third]]
+    u = rng.random(len(num))
+    land = np.array([s.startswith("0") for s in num.tolist()])
+    out = num.copy()
+    plus = ~land & (u < 0.06)
+    out[plus] = "+86" + num[plus]
+    out[land] = [s[:3] + "-" + s[3:] if s[1] in "12" else s[:4] + "-" + s[4:]
+                 for s in num[land].tolist()]
+    return out
+
+
+def _durations(rng, answered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Talk seconds (0 unless answered), rendered per vendor in mixed forms."""
+    n = len(answered)
+    sec = np.where(answered, np.clip(np.exp(rng.normal(np.log(70), 0.9, n)), 3, 1800), 0)
+    sec = sec.astype(np.int64)
+    form = weighted_choice(rng, n, (0.5, 0.25, 0.25))
+    a = []
+    for s, f, ok in zip(sec.tolist(), form.tolist(), answered.tolist()):
+        if not ok:
+            a.append("0" if f else "")
+        elif f == 0:
+            a.append(str(s))
+        elif f == 1:
+            a.append(f"{s // 60}分{s % 60}秒" if s >= 60 else f"{s}秒")
+        else:
+            a.append(f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}")
+    b = [str(s) if f != 1 else f"{s // 60}:{s % 60:02d}" for s, f in zip(sec.tolist(),
+                                                                         form.tolist())]
+    return np.array(a, dtype=object), np.array(b, dtype=object)
+
+
+def _times(rng, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vendor A local text times (a share without seconds); vendor B UTC epoch ms."""
+    t = ts.astype("datetime64[s]")
+    full = np.datetime_as_string(t, unit="s")
+    short = rng.random(len(ts)) < 0.1
+    a = np.char.replace(full.astype(str), "T", " ").astype(object)
+    if short.any():
+        d = ts[short] // DAY
+        ymd = np.datetime_as_string(d.astype("datetime64[D]")).tolist()
+        hm = [(int(s) % DAY) // 60 for s in ts[short].tolist()]
+        a[short] = [f"{y[:4]}/{int(y[5:7])}/{int(y[8:10])} {m // 60:02d}:{m % 60:02d}"
+                    for y, m in zip(ymd, hm)]
+    ms = (ts - 8 * 3600) * 1000 + rng.integers(0, 1000, len(ts))
+    return a, ms.astype(str).astype(object)
+
+
+def _cells(rng, people, calls, loans, ag) -> tuple[dict, dict]:
+    """Cell text of every call for both layouts."""
+    n = len(calls["ts"])
+    loan, agency, coll = calls["loan"], calls["agency"], calls["collector"]
+    third = calls["target"] == ev.THIRD
+    res = np.where(third, weighted_choice(rng, n, _THIRD_W), weighted_choice(rng, n, _OWN_W))
+    res[~calls["out"]] = 0                      # an inbound call is always answered
+    dur_a, dur_b = _durations(rng, res == 0)
+    time_a, time_b = _times(rng, calls["ts"])
+    rel = _relation(rng, calls, loans)
+    pick = rng.random(n)
+    rel_a = np.array([REL_A[k][int(p * len(REL_A[k]))] if k else "" for k, p in
+                      zip(rel.tolist(), pick.tolist())], dtype=object)
+    rel_b = np.array([REL_B[k] if k else "" for k in rel.tolist()], dtype=object)
+    number = _numbers(rng, people, calls, loans)
+    acc = loans.account[loan]
+    spaced = rng.random(n) < 0.2
+    acc_b = acc.copy()
+    acc_b[spaced] = [" ".join(a[j:j + 4] for j in range(0, len(a), 4))
+                     for a in acc[spaced].tolist()]
+    ids = people.id_number[loans.person[loan]]
+    low = rng.random(n) < 0.3
+    ids_b = ids.copy()
+    ids_b[low] = [s.lower() for s in ids[low].tolist()]
+    name = people.name[loans.person[loan]]
+    seq = np.arange(1, n + 1)
+    day = np.datetime_as_string((calls["ts"] // DAY).astype("datetime64[D]"))
+    call_a = np.array([f"CL{d.replace('-', '')}{s:08d}" for d, s in zip(day.tolist(),
+                                                                          seq.tolist())],
+                      dtype=object)
+    a = {"通话流水号": call_a, "借据号": acc, "客户姓名": name, "客户证件号码": ids,
+         "委外机构": ag.name[agency], "坐席工号": ag.coll_code[coll],
+         "呼叫类型": np.where(calls["out"], "呼出", "呼入").astype(object),
+         "呼叫开始时间": time_a, "对方号码": number, "联系人关系": rel_a, "通话时长": dur_a,
+         "呼叫结果": np.array(OUTCOMES_A, dtype=object)[res]}
+    b = {"start_time": time_b, "call_id": (seq + 7_000_000).astype(str).astype(object),
+         "agency_name": ag.name[agency], "agent_no": ag.coll_code[coll], "loan_no": acc_b,
+         "customer_name": name, "cert_no": ids_b,
+         "direction": np.where(calls["out"], "OUT", "IN").astype(object),
+         "callee_number": number, "callee_relation": rel_b,
+         "call_result": np.array(OUTCOMES_B, dtype=object)[res], "talk_time": dur_b}
+    return a, b
