@@ -71,7 +71,11 @@ def build(rng: np.random.Generator, n_loans: int) -> Agencies:
     house = [f"{vocab.INST_NAME[i]}贷后管理部" for i in range(n_inst)]
     name = np.array(house + names, dtype=object)
     n_ag = len(name)
-    cls = np.concatenate([np.zeros(n_inst, np.int64), weighted_choice(rng, n_out, CLASS_W)])
+    # Class quotas, shuffled: every pool has at least one middling and one bad agency.
+    n_bad = max(1, int(round(CLASS_W[2] * n_out)))
+    n_mid = max(1, int(round(CLASS_W[1] * n_out)))
+    out_cls = rng.permutation(np.repeat([0, 1, 2], [n_out - n_bad - n_mid, n_mid, n_bad]))
+    cls = np.concatenate([np.zeros(n_inst, np.int64), out_cls])
     in_house = np.arange(n_ag) < n_inst
     vendor = np.where(in_house, 0, (rng.random(n_ag) < 0.5).astype(np.int64))
     n_coll = np.where(in_house, rng.integers(4, 15, n_ag), rng.integers(6, 40, n_ag))

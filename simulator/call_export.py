@@ -118,11 +118,10 @@ def _durations(rng, answered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array(a, dtype=object), np.array(b, dtype=object)
 
 
-def _times(rng, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vendor A local text times (a share without seconds); vendor B UTC epoch ms."""
+def _times(rng, ts: np.ndarray, short: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vendor A local text times (``short`` rows without seconds); vendor B UTC epoch ms."""
     t = ts.astype("datetime64[s]")
     full = np.datetime_as_string(t, unit="s")
-    short = rng.random(len(ts)) < 0.1
     a = np.char.replace(full.astype(str), "T", " ").astype(object)
     if short.any():
         d = ts[short] // DAY
@@ -142,7 +141,7 @@ def _cells(rng, people, calls, loans, ag) -> tuple[dict, dict]:
     res = np.where(third, weighted_choice(rng, n, _THIRD_W), weighted_choice(rng, n, _OWN_W))
     res[~calls["out"]] = 0                      # an inbound call is always answered
     dur_a, dur_b = _durations(rng, res == 0)
-    time_a, time_b = _times(rng, calls["ts"])
+    time_a, time_b = _times(rng, calls["ts"], calls["short"])
     rel = _relation(rng, calls, loans)
     pick = rng.random(n)
     rel_a = np.array([REL_A[k][int(p * len(REL_A[k]))] if k else "" for k, p in

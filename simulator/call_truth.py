@@ -84,14 +84,17 @@ def write_truth(run, out) -> dict[str, dict]:
     st = status(alleged, found, v["has_logs"].to_numpy())
     ids = run.cid[:n]
     order = np.argsort(ids.astype(str), kind="stable")
-    rows = zip(ids[order].tolist(), p["loans"].account[p["loan_of"]][order].tolist(),
+    when = np.char.replace(np.datetime_as_string(comp["ts"].astype("datetime64[s]")),
+                           "T", " ")
+    rows = zip(ids[order].tolist(), when[order].tolist(),
+               p["loans"].account[p["loan_of"]][order].tolist(),
                np.array(codes(alleged), dtype=object)[order].tolist(),
                np.array(codes(found, VIOLATION_CODES), dtype=object)[order].tolist(),
                st[order].tolist(), comp["ring_id"][order].tolist(),
                *(v[c].to_numpy()[order].tolist() for c in
                  ("calls_in_window", "night_calls", "over3_days", "third_party_calls")))
     files = {CALLS_TRUTH: {"rows": write_table(
-        out / CALLS_TRUTH, ["complaint_id", "loan_account", "alleged", "violations", "status",
+        out / CALLS_TRUTH, ["complaint_id", "received_at", "loan_account", "alleged", "violations", "status",
                             "ring_id", "calls_in_window", "night_calls", "over3_days",
                             "third_party_calls"], rows)}}
     a_rows, c_rows = _compliance(p["calls"], p["agencies"])

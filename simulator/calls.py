@@ -33,6 +33,7 @@ from simulator.streams import stream, weighted_choice
 
 NO_LOGS_RATE = 0.06
 SECOND_NUMBER_RATE = 0.25
+SHORT_TIME_RATE = 0.1
 WINDOW_DAYS = 90
 CONTACT_KINDS = ev.CONTACT_KINDS
 EMPLOYER, EMERGENCY = CONTACT_KINDS.index("单位"), CONTACT_KINDS.index("紧急联系人")
@@ -71,6 +72,9 @@ def plan(run) -> None:
     blocks += _routine(rng, loans, st, ag)
     calls = ev.concat(blocks)
     calls = {k: v[loans.has_logs[calls["loan"]]] for k, v in calls.items()}
+    # A share of rows is exported without seconds; the truth sees the same minute.
+    calls["short"] = rng.random(len(calls["ts"])) < SHORT_TIME_RATE
+    calls["ts"][calls["short"]] -= calls["ts"][calls["short"]] % 60
     order = np.lexsort((calls["ts"], calls["loan"]))
     calls = {k: v[order] for k, v in calls.items()}
     s = stint_at(st, calls["loan"], calls["ts"])
@@ -158,7 +162,7 @@ def _grievances(rng, comp, loan_of, loans: Loans, ag, st) -> tuple[np.ndarray, l
     genuine = comp["ring_id"] == ""
     s = stint_at(st, loan_of, t - rng.integers(5, 60, n) * DAY)
     mult = agencies.CLASS_MULT_ARR[ag.cls[st.agency[s]]] * ag.coll_mult[st.collector[s]]
-    p_aggr = np.where(genuine, np.clip(0.2 * np.sqrt(mult), 0, 0.8), 0.08)
+    p_aggr = np.where(genuine, np.clip(0.12 * mult ** 0.6, 0, 0.85), 0.08)
     aggr = rng.random(n) < p_aggr
     kinds = _kinds(rng, n) & aggr[:, None]
     t0 = t - rng.integers(12 * DAY, 85 * DAY, n)
@@ -168,12 +172,12 @@ def _grievances(rng, comp, loan_of, loans: Loans, ag, st) -> tuple[np.ndarray, l
     exaggerate = genuine & aggr & (rng.random(n) < 0.12)
     alleged |= _kinds(rng, n) & exaggerate[:, None] & ~kinds
     # Grievances from before the window, and genuine complainants who misremember.
-    outside = genuine & ~aggr & (rng.random(n) < 0.07)
+    outside = genuine & ~aggr & (rng.random(n) < 0.04)
     one = np.arange(3)[None, :] == weighted_choice(rng, n, KIND_W)[:, None]
     t_old = t - rng.integers(100 * DAY, 140 * DAY, n)
     blocks += _plant(rng, one & outside[:, None], loan_of, t_old, loans.has2, OUTSIDE)
     alleged |= one & outside[:, None]
-    misremember = genuine & ~aggr & ~outside & (rng.random(n) < 0.12)
+    misremember = genuine & ~aggr & ~outside & (rng.random(n) < 0.04)
     alleged |= one & misremember[:, None]
     alleged |= _ring_kinds(rng, comp)
     return alleged, blocks
