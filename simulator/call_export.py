@@ -63,38 +63,50 @@ def write(run, calls: dict, loans, ag, out) -> dict[str, dict]:
     return files
 
 
-def _relation(rng, calls, loans) -> np.ndarray:
-    """The relation key of each call's other party (keys of :data:`REL_A`), blank or not."""
+_REL_KEYS = tuple(REL_A)
+_REL_N = np.array([len(REL_A[k]) for k in _REL_KEYS])
+_REL_OFF = np.cumsum(_REL_N) - _REL_N
+_REL_FLAT = np.array([v for k in _REL_KEYS for v in REL_A[k]], dtype=object)
+_REL_B = np.array([REL_B[k] for k in _REL_KEYS], dtype=object)
+_PAD2 = np.array([f"{i:02d}" for i in range(100)], dtype=object)
+
+
+def _strs(x: np.ndarray) -> np.ndarray:
+    """Integers as an object array of decimal strings."""
+    return np.asarray(x).astype(str).astype(object)
+
+
+def _relation(rng, calls) -> np.ndarray:
+    """Index into :data:`REL_A`'s keys of each call's other party; -1 where left blank."""
     n = len(calls["ts"])
-    key = np.where(calls["target"] == ev.OWN2, "本人2", "本人").astype(object)
+    key = np.where(calls["target"] == ev.OWN2, _REL_KEYS.index("本人2"), _REL_KEYS.index("本人"))
     third = calls["target"] == ev.THIRD
-    key[third] = np.array(ev.CONTACT_KINDS, dtype=object)[calls["contact"][third]]
+    kind_key = np.array([_REL_KEYS.index(k) for k in ev.CONTACT_KINDS])
+    key[third] = kind_key[calls["contact"][third]]
     u = rng.random(n)
-    friend = key == "朋友"
+    friend = key == _REL_KEYS.index("朋友")
     blank = ((calls["target"] == ev.OWN) & (u < BLANK_OWN)) | (
         third & ~friend & (u < BLANK_THIRD)) | (friend & (u < BLANK_FRIEND))
     # The emergency contact may be the call-back number on the ticket: never blank.
-    blank &= key != "紧急联系人"
-    key[blank] = ""
-    return key
+    blank &= key != _REL_KEYS.index("紧急联系人")
+    return np.where(blank, -1, key)
 
 
 def _numbers(rng, people, calls, loans) -> np.ndarray:
     """The other party's number as text (mobiles sometimes with +86, landlines dashed)."""
     loan, target = calls["loan"], calls["target"]
+    contacts = loans.contacts.copy()
+    emp = ev.CONTACT_KINDS.index("单位")
+    contacts[:, emp] = [c[:3] + "-" + c[3:] if c[1] in "12" else c[:4] + "-" + c[4:]
+                        for c in contacts[:, emp].tolist()]
     num = people.phone[loans.person[loan]].copy()
     two = target == ev.OWN2
-    num[two] = loans.phone2[loan[two]].astype(str)
+    num[two] = _strs(loans.phone2[loan[two]])
     third = target == ev.THIRD
-    num[third] = loans.contacts[loan[third], calls["contact"][third]]
-    u = rng.random(len(num))
-    land = np.array([s.startswith("0") for s in num.tolist()])
-    out = num.copy()
-    plus = ~land & (u < 0.06)
-    out[plus] = "+86" + num[plus]
-    out[land] = [s[:3] + "-" + s[3:] if s[1] in "12" else s[:4] + "-" + s[4:]
-                 for s in num[land].tolist()]
-    return out
+    num[third] = contacts[loan[third], calls["contact"][third]]
+    plus = ~(third & (calls["contact"] == emp)) & (rng.random(len(num)) < 0.06)
+    num[plus] = "+86" + num[plus]
+    return num
 
 
 def _durations(rng, answered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -103,34 +115,38 @@ def _durations(rng, answered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sec = np.where(answered, np.clip(np.exp(rng.normal(np.log(70), 0.9, n)), 3, 1800), 0)
     sec = sec.astype(np.int64)
     form = weighted_choice(rng, n, (0.5, 0.25, 0.25))
-    a = []
-    for s, f, ok in zip(sec.tolist(), form.tolist(), answered.tolist()):
-        if not ok:
-            a.append("0" if f else "")
-        elif f == 0:
-            a.append(str(s))
-        elif f == 1:
-            a.append(f"{s // 60}分{s % 60}秒" if s >= 60 else f"{s}秒")
-        else:
-            a.append(f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}")
-    b = [str(s) if f != 1 else f"{s // 60}:{s % 60:02d}" for s, f in zip(sec.tolist(),
-                                                                         form.tolist())]
-    return np.array(a, dtype=object), np.array(b, dtype=object)
+    s = _strs(sec)
+    a, b = s.copy(), s.copy()
+    one, two = form == 1, form == 2
+    m, r = _strs(sec[one] // 60), _PAD2[sec[one] % 60]
+    a[one] = np.where(sec[one] >= 60, m + "分" + _strs(sec[one] % 60) + "秒", s[one] + "秒")
+    b[one] = m + ":" + r
+    x = sec[two]
+    a[two] = _PAD2[x // 3600] + ":" + _PAD2[x % 3600 // 60] + ":" + _PAD2[x % 60]
+    a[~answered] = np.where(form[~answered] > 0, "0", "")
+    return a, b
+
+
+def _ymd(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of naive epoch seconds."""
+    d = (ts // DAY).astype("datetime64[D]")
+    mo = d.astype("datetime64[M]")
+    return (mo.astype(np.int64) // 12 + 1970, mo.astype(np.int64) % 12 + 1,
+            (d - mo.astype("datetime64[D]")).astype(np.int64) + 1)
 
 
 def _times(rng, ts: np.ndarray, short: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vendor A local text times (``short`` rows without seconds); vendor B UTC epoch ms."""
-    t = ts.astype("datetime64[s]")
-    full = np.datetime_as_string(t, unit="s")
-    a = np.char.replace(full.astype(str), "T", " ").astype(object)
+    full = np.datetime_as_string(ts.astype("datetime64[s]"), unit="s")
+    full.view(np.uint32).reshape(len(ts), -1)[:, 10] = ord(" ")   # ISO "T" → space
+    a = full.astype(object)
     if short.any():
-        d = ts[short] // DAY
-        ymd = np.datetime_as_string(d.astype("datetime64[D]")).tolist()
-        hm = [(int(s) % DAY) // 60 for s in ts[short].tolist()]
-        a[short] = [f"{y[:4]}/{int(y[5:7])}/{int(y[8:10])} {m // 60:02d}:{m % 60:02d}"
-                    for y, m in zip(ymd, hm)]
+        y, mo, d = _ymd(ts[short])
+        sec = ts[short] % DAY
+        a[short] = (_strs(y) + "/" + _strs(mo) + "/" + _strs(d) + " " + _PAD2[sec // 3600]
+                    + ":" + _PAD2[sec % 3600 // 60])
     ms = (ts - 8 * 3600) * 1000 + rng.integers(0, 1000, len(ts))
-    return a, ms.astype(str).astype(object)
+    return a, _strs(ms)
 
 
 def _cells(rng, people, calls, loans, ag) -> tuple[dict, dict]:
@@ -142,27 +158,24 @@ def _cells(rng, people, calls, loans, ag) -> tuple[dict, dict]:
     res[~calls["out"]] = 0                      # an inbound call is always answered
     dur_a, dur_b = _durations(rng, res == 0)
     time_a, time_b = _times(rng, calls["ts"], calls["short"])
-    rel = _relation(rng, calls, loans)
-    pick = rng.random(n)
-    rel_a = np.array([REL_A[k][int(p * len(REL_A[k]))] if k else "" for k, p in
-                      zip(rel.tolist(), pick.tolist())], dtype=object)
-    rel_b = np.array([REL_B[k] if k else "" for k in rel.tolist()], dtype=object)
+    rel = _relation(rng, calls)
+    k = np.maximum(rel, 0)
+    variant = (rng.random(n) * _REL_N[k]).astype(np.int64)
+    rel_a = np.where(rel >= 0, _REL_FLAT[_REL_OFF[k] + variant], "").astype(object)
+    rel_b = np.where(rel >= 0, _REL_B[k], "").astype(object)
     number = _numbers(rng, people, calls, loans)
     acc = loans.account[loan]
-    spaced = rng.random(n) < 0.2
-    acc_b = acc.copy()
-    acc_b[spaced] = [" ".join(a[j:j + 4] for j in range(0, len(a), 4))
-                     for a in acc[spaced].tolist()]
-    ids = people.id_number[loans.person[loan]]
-    low = rng.random(n) < 0.3
-    ids_b = ids.copy()
-    ids_b[low] = [s.lower() for s in ids[low].tolist()]
+    spaced_acc = np.array([" ".join(a[j:j + 4] for j in range(0, len(a), 4))
+                           for a in loans.account.tolist()], dtype=object)
+    acc_b = np.where(rng.random(n) < 0.2, spaced_acc[loan], acc)
+    ids_loan = people.id_number[loans.person]
+    ids = ids_loan[loan]
+    lower = np.array([s.lower() for s in ids_loan.tolist()], dtype=object)
+    ids_b = np.where(rng.random(n) < 0.3, lower[loan], ids)
     name = people.name[loans.person[loan]]
     seq = np.arange(1, n + 1)
-    day = np.datetime_as_string((calls["ts"] // DAY).astype("datetime64[D]"))
-    call_a = np.array([f"CL{d.replace('-', '')}{s:08d}" for d, s in zip(day.tolist(),
-                                                                          seq.tolist())],
-                      dtype=object)
+    y, mo, d = _ymd(calls["ts"])
+    call_a = "CL" + _strs((y * 10000 + mo * 100 + d) * 10**8 + seq)
     a = {"通话流水号": call_a, "借据号": acc, "客户姓名": name, "客户证件号码": ids,
          "委外机构": ag.name[agency], "坐席工号": ag.coll_code[coll],
          "呼叫类型": np.where(calls["out"], "呼出", "呼入").astype(object),
