@@ -61,6 +61,12 @@ class Loans:
 
 def plan(run) -> None:
     """Plan calls and allegations; sets ``run.call_plan`` and rewrites complaint texts."""
+    with run.progress.task("plan call logs", total=1) as t:
+        _plan(run)
+        t.advance()
+
+
+def _plan(run) -> None:
     comp, people, seed = run.comp, run.people, run.seed
     rng = stream(seed, "calls")
     key = pd.Series(comp["institution"].astype(str)) + "|" + pd.Series(comp["loan_account"])
