@@ -94,9 +94,9 @@ def write_truth(run, out) -> dict[str, dict]:
                *(v[c].to_numpy()[order].tolist() for c in
                  ("calls_in_window", "night_calls", "over3_days", "third_party_calls")))
     files = {CALLS_TRUTH: {"rows": write_table(
-        out / CALLS_TRUTH, ["complaint_id", "received_at", "loan_account", "alleged", "violations", "status",
-                            "ring_id", "calls_in_window", "night_calls", "over3_days",
-                            "third_party_calls"], rows)}}
+        out / CALLS_TRUTH, ["complaint_id", "received_at", "loan_account", "alleged",
+                            "violations", "status", "ring_id", "calls_in_window",
+                            "night_calls", "over3_days", "third_party_calls"], rows)}}
     a_rows, c_rows = _compliance(p["calls"], p["agencies"])
     files[AGENCY_TRUTH] = {"rows": write_table(out / AGENCY_TRUTH, [
         "agency", "class", "calls", "night_calls", "over3_days", "third_party_calls"], a_rows)}

@@ -255,3 +255,30 @@ def test_texts_allegations_lookalikes_and_accounts(sc):
         if r and r["ring_id"] and r["alleged"]:
             ring_texts[r["ring_id"]].append(t["投诉内容"])
     assert ring_texts
+
+
+def test_texts_never_contradict_their_allegations():
+    import numpy as np
+
+    from simulator import call_texts as ct
+
+    rng = np.random.default_rng(1)
+    scandal = "近日媒体曝光某银行委托的催收公司违规爆通讯录，我也遭遇了同样的情况。"
+    for i in range(600):
+        kinds = tuple(k for k in range(3) if rng.random() < 0.4)
+        old = ((scandal if i % 5 == 0 else "") + "旧文本。"
+               + ("现已委托某所张三律师代为沟通。" if i % 7 == 0 else ""))
+        text = ct.genuine_text(rng, kinds, "某银行", old)
+        assert "旧文本" not in text
+        assert text.startswith(scandal) == (i % 5 == 0)
+        assert text.endswith("律师代为沟通。") == (i % 7 == 0)
+        assert ct.script_alleges_third([text])[0] == (i % 5 == 0)
+        if ct.THIRD in kinds:
+            assert "没有联系我的家人" not in text and "没有打给家人" not in text
+        if ct.NIGHT in kinds:
+            assert "没有半夜打电话" not in text
+        if ct.EXCESS in kinds:
+            assert "不多" not in text
+    ring = ct.insert_ring("投诉人某某，欠款一万元。本人多次骚扰本人家属。",
+                          ct.ring_sentences(rng, (ct.NIGHT,)), "某银行")
+    assert ring.startswith("投诉人某某，欠款一万元。") and ct.script_alleges_third([ring])[0]
