@@ -43,25 +43,35 @@ NIGHT_FRAGS = (
     "催收员{at}还给我打电话", "{at}还在打催收电话", "有一次{at}打电话过来把全家都吵醒了",
     "{at}接到催收电话", "他们经常{at}打电话", "对方{at}连续打了好几个电话", "大半夜打电话催款",
     "深更半夜还在打电话", "{at}被催收电话吵醒", "晚上十点以后还打电话", "{at}打我手机",
-    "最晚的一次是{at}打来的", "夜里打电话不让人睡觉",
+    "最晚的一次是{at}打来的", "夜里打电话不让人睡觉", "半夜三更打电话", "快十二点了还打电话过来",
+    "睡觉的时候来电，都十一点多了", "晚上十点一刻还打", "22点以后还在打电话", "凌晨时分来电催款",
 )
 EXCESS_FRAGS = (
     "一天给我打了{n}个电话", "每天{n}个电话轰炸", "电话轰炸，一天{n}次", "一天之内打了我{n}次电话",
     "从早到晚不停地打电话", "短时间内连续拨打我电话{n}次", "一天能打{n}个电话", "频繁打电话，一天好几十个",
     "天天被电话轰炸", "一个上午就打了{n}个电话", "上班时间连续打了{n}个电话", "每天打我电话不下{n}次",
+    "一天内连打七八个", "一个下午打了我{n}次", "一天二十几个未接来电", "同一天连续打了{n}次",
 )
 THIRD_FRAGS = (
     "打电话给我{rel}说我欠钱不还", "联系了我的{rel}", "打到我单位去了", "爆了我的通讯录",
     "我{rel}都接到了催收电话", "同事都接到了电话", "打电话到我公司前台", "给我{rel}打了好几次电话",
     "把我欠款的事告诉了我{rel}", "通讯录里的朋友都被打了电话", "连我{rel}都被打了电话",
     "骚扰我的紧急联系人", "家里人天天接到催收电话", "打给我妈", "联系我父母", "打电话到我们单位找领导",
+    "打到我老家去了", "我女儿都接到了催收电话", "给我前同事打电话", "打电话给我房东",
 )
-# Said, but not an allegation of a red-line breach.
-LOOKALIKE_FRAGS = (
-    "{ok}还在打电话", "一天打了{few}个电话", "每天都打{few}个电话", "威胁说要打给我家人",
-    "说要联系我单位", "晚上11点还发催收短信", "半夜发短信威胁我", "他们倒是没有打给家人",
-    "没有联系我的家人和同事", "没有爆通讯录，但态度很差", "没有半夜打电话，但说话很难听",
-    "我{rel}没有接到过电话", "一天打的电话也不多，就是言语恶劣",
+# Said, but not an allegation of a red-line breach: (fragment, kind it resembles, negation).
+LOOKALIKES = (
+    ("{ok}还在打电话", NIGHT, False), ("晚上十点前打过电话", NIGHT, False),
+    ("早上九点就开始打", NIGHT, False), ("深夜发微信催款", NIGHT, False),
+    ("晚上11点还发催收短信", NIGHT, False), ("半夜发短信威胁我", NIGHT, False),
+    ("没有半夜打电话，但说话很难听", NIGHT, True),
+    ("一天打了{few}个电话", EXCESS, True), ("每天都打{few}个电话", EXCESS, True),
+    ("两个月里一共打了十几个电话", EXCESS, True), ("一周打了五次电话", EXCESS, True),
+    ("一个月打了二十多次", EXCESS, True), ("一天打的电话也不多，就是言语恶劣", EXCESS, True),
+    ("威胁说要打给我家人", THIRD, False), ("说要联系我单位", THIRD, False),
+    ("我自己的备用号码也被打了", THIRD, False), ("他们倒是没有打给家人", THIRD, True),
+    ("没有联系我的家人和同事", THIRD, True), ("没有爆通讯录，但态度很差", THIRD, True),
+    ("我{rel}没有接到过电话", THIRD, True), ("家人帮我还了一部分", THIRD, False),
 )
 OTHER_FRAGS = (
     "催收员在电话里辱骂我，言语非常难听", "对方威胁说要上门找我", "还发短信说要起诉我、让我坐牢",
@@ -74,6 +84,7 @@ NUM_FEW = ("两", "2", "一两", "三", "3", "一")
 RELS = ("妈", "母亲", "父亲", "爸妈", "父母", "老公", "老婆", "爱人", "姐姐", "哥哥", "弟弟",
         "同事", "领导", "朋友", "亲戚", "家人", "紧急联系人", "大学同学")
 IMPACTS = ("严重影响了我的正常生活。", "我现在精神压力很大，晚上睡不着。", "给我的工作带来了很大困扰。",
+           "我半夜经常惊醒，睡不好。", "我跟家人商量过怎么还款。",
            "这种做法已经违反了催收的相关规定。", "", "", "")
 REQUESTS = ("请求核实处理，停止违规催收。", "我愿意还款，希望能协商分期。", "请监管部门介入调查。",
             "希望能给我延期还款的机会。", "请贵单位尽快处理。", "请给我一个合理的答复。",
@@ -127,14 +138,12 @@ def grievance(rng, kinds: tuple[int, ...], inst: str) -> tuple[str, bool]:
     u = rng.random()
     if u < 0.25 or not parts:
         parts.append(_fill(rng, _pick(rng, OTHER_FRAGS), inst))
-    if rng.random() < (0.35 if not kinds else 0.15):
-        # A look-alike must not contradict what is alleged: no negated family mention when
-        # the text alleges family contact, no "few calls" when it alleges many.
-        ok = [f for f in LOOKALIKE_FRAGS
-              if not (THIRD in kinds and ("家人" in f or "{rel}" in f or "单位" in f))
-              and not (EXCESS in kinds and ("{few}" in f or "不多" in f))
-              and not (NIGHT in kinds and "半夜打电话" in f)]
-        parts.insert(int(rng.integers(len(parts) + 1)), _fill(rng, _pick(rng, ok), inst))
+    # A look-alike never contradicts what is alleged (no "they never called my family"
+    # beside an allegation that they did).
+    ok = [f for f, k, neg in LOOKALIKES if not (neg and k in kinds)]
+    for _ in range(2):
+        if rng.random() < (0.4 if not kinds else 0.2):
+            parts.insert(int(rng.integers(len(parts) + 1)), _fill(rng, _pick(rng, ok), inst))
     order = rng.permutation(len(parts))
     body = "，".join(parts[i] for i in order) + "。"
     return _numbers(rng, body), THIRD in kinds and rng.random() < 0.5
