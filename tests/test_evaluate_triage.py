@@ -116,3 +116,16 @@ def test_cli_without_call_truth(tmp_path, capsys):
                  str(tmp_path / "triage.csv")])
     _, err = capsys.readouterr()
     assert code == 1 and "simulate with --call-logs" in err
+
+
+def test_simulate_call_logs_then_score_the_truth_itself(tmp_path, capsys):
+    out = tmp_path / "s"
+    assert main(["simulate", "-n", "400", "-s", "9", "--call-logs", "-o", str(out)]) == 0
+    truth = load_calls_truth(out)
+    assert len(truth) == 400 and (out / "exports" / "collection_calls.csv").is_file()
+    truth.to_csv(tmp_path / "triage.csv", index=False)
+    capsys.readouterr()
+    assert main(["evaluate", "--truth", str(out), "--triage", str(tmp_path / "triage.csv"),
+                 "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["status_accuracy"] == 1.0 and all(t["met"] for t in got["targets"].values())

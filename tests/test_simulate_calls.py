@@ -238,7 +238,15 @@ def test_agencies_differ_in_breach_rates(sc):
     assert {r["agency"]: int(r["night_calls"]) for r in rows} == {
         r["agency"]: night.get(r["agency"], 0) for r in rows}
     coll = _read(sc / "truth/call_collectors.csv", "utf-8")
-    assert any(r["bad_collector"] == "1" for r in coll)
+    cls = {r["agency"]: r["class"] for r in rows}
+    tally = {"0": [0, 0], "1": [0, 0]}       # bad collector? → [breaches, calls]
+    for r in coll:
+        if cls[r["agency"]] == "compliant":
+            t = tally[r["bad_collector"]]
+            t[0] += int(r["night_calls"]) + int(r["over3_days"]) + int(r["third_party_calls"])
+            t[1] += int(r["calls"])
+    assert tally["1"][1] > 0
+    assert tally["1"][0] / tally["1"][1] > 3 * tally["0"][0] / tally["0"][1]
 
 
 def test_texts_allegations_lookalikes_and_accounts(sc):
