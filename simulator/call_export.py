@@ -42,13 +42,14 @@ REL_B = {"本人": "SELF", "本人2": "SELF", "母亲": "PARENT", "父亲": "PAR
          "兄弟姐妹": "SIBLING", "同事": "COLLEAGUE", "单位": "EMPLOYER", "朋友": "FRIEND",
          "紧急联系人": "EMERGENCY_CONTACT"}
 # Share of calls whose relation the log leaves blank, by who was called.
-BLANK_OWN, BLANK_THIRD, BLANK_FRIEND = 0.5, 0.45, 0.75
+# Address-book contacts are the least often labelled.
+BLANK_FRIEND = 0.75
 
 
-def write(run, calls: dict, loans, ag, out) -> dict[str, dict]:
+def write(run, calls: dict, loans, ag, out, knobs) -> dict[str, dict]:
     """Write both exports; returns ``{relative path: {"rows": n}}``."""
     rng = stream(run.seed, "calls:render")
-    cells = _cells(rng, run.people, calls, loans, ag)
+    cells = _cells(rng, run.people, calls, loans, ag, knobs)
     vendor = ag.vendor[calls["agency"]]
     files = {}
     for v, rel, header, enc in ((0, CALLS_A, HEADERS_A, "utf-8-sig"),
@@ -76,7 +77,7 @@ def _strs(x: np.ndarray) -> np.ndarray:
     return np.asarray(x).astype(str).astype(object)
 
 
-def _relation(rng, calls) -> np.ndarray:
+def _relation(rng, calls, knobs) -> np.ndarray:
     """Index into :data:`REL_A`'s keys of each call's other party; -1 where left blank."""
     n = len(calls["ts"])
     key = np.where(calls["target"] == ev.OWN2, _REL_KEYS.index("本人2"), _REL_KEYS.index("本人"))
@@ -85,8 +86,8 @@ def _relation(rng, calls) -> np.ndarray:
     key[third] = kind_key[calls["contact"][third]]
     u = rng.random(n)
     friend = key == _REL_KEYS.index("朋友")
-    blank = ((calls["target"] == ev.OWN) & (u < BLANK_OWN)) | (
-        third & ~friend & (u < BLANK_THIRD)) | (friend & (u < BLANK_FRIEND))
+    blank = ((calls["target"] == ev.OWN) & (u < knobs.blank_own)) | (
+        third & ~friend & (u < knobs.blank_third)) | (friend & (u < BLANK_FRIEND))
     # The emergency contact may be the call-back number on the ticket: never blank.
     blank &= key != _REL_KEYS.index("紧急联系人")
     return np.where(blank, -1, key)
@@ -149,7 +150,7 @@ def _times(rng, ts: np.ndarray, short: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return a, _strs(ms)
 
 
-def _cells(rng, people, calls, loans, ag) -> tuple[dict, dict]:
+def _cells(rng, people, calls, loans, ag, knobs) -> tuple[dict, dict]:
     """Cell text of every call for both layouts."""
     n = len(calls["ts"])
     loan, agency, coll = calls["loan"], calls["agency"], calls["collector"]
@@ -158,7 +159,7 @@ def _cells(rng, people, calls, loans, ag) -> tuple[dict, dict]:
     res[~calls["out"]] = 0                      # an inbound call is always answered
     dur_a, dur_b = _durations(rng, res == 0)
     time_a, time_b = _times(rng, calls["ts"], calls["short"])
-    rel = _relation(rng, calls)
+    rel = _relation(rng, calls, knobs)
     k = np.maximum(rel, 0)
     variant = (rng.random(n) * _REL_N[k]).astype(np.int64)
     rel_a = np.where(rel >= 0, _REL_FLAT[_REL_OFF[k] + variant], "").astype(object)

@@ -26,13 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator import (agencies, call_events as ev, call_export, call_texts as ct, call_truth,
-                       identity as ident, vocab)
+from simulator import (agencies, call_events as ev, call_export, call_knobs, call_texts as ct,
+                       call_truth, identity as ident, vocab)
 from simulator.fields import DAY
 from simulator.streams import stream, weighted_choice
 
-NO_LOGS_RATE = 0.06
-SECOND_NUMBER_RATE = 0.25
 SHORT_TIME_RATE = 0.1
 WINDOW_DAYS = 90
 CONTACT_KINDS = ev.CONTACT_KINDS
@@ -69,13 +67,15 @@ def plan(run) -> None:
 def _plan(run) -> None:
     comp, people, seed = run.comp, run.people, run.seed
     rng = stream(seed, "calls")
+    kn = call_knobs.draw(seed) if run.knobs is not None else call_knobs.CallKnobs()
     key = pd.Series(comp["institution"].astype(str)) + "|" + pd.Series(comp["loan_account"])
     loan_of, uniq = pd.factorize(key, sort=True)
-    loans = _loans(rng, comp, people, loan_of, len(uniq))
+    loans = _loans(rng, kn, comp, people, loan_of, len(uniq))
     ag = agencies.build(stream(seed, "calls:agencies"), len(uniq))
     st = agencies.assign(rng, ag, loans.inst, loans.start_day, loans.end_day)
-    alleged, blocks = _grievances(stream(seed, "calls:grievances"), comp, loan_of, loans, ag, st)
-    blocks += _routine(rng, loans, st, ag)
+    alleged, blocks = _grievances(stream(seed, "calls:grievances"), kn, comp, loan_of, loans,
+                                  ag, st)
+    blocks += _routine(rng, kn, loans, st, ag)
     calls = ev.concat(blocks)
     calls = {k: v[loans.has_logs[calls["loan"]]] for k, v in calls.items()}
     # A share of rows is exported without seconds; the truth sees the same minute.
@@ -87,12 +87,12 @@ def _plan(run) -> None:
     calls["agency"], calls["collector"] = st.agency[s], st.collector[s]
     with_script = _texts(stream(seed, "calls:texts"), comp, alleged)
     alleged[:, ct.THIRD] |= with_script
-    _mask_accounts(stream(seed, "calls:accounts"), comp)
+    _mask_accounts(stream(seed, "calls:accounts"), kn, comp)
     run.call_plan = {"loans": loans, "loan_of": loan_of, "agencies": ag, "stints": st,
-                     "calls": calls, "alleged": alleged}
+                     "calls": calls, "alleged": alleged, "knobs": kn}
 
 
-def _loans(rng, comp, people, loan_of: np.ndarray, n_loans: int) -> Loans:
+def _loans(rng, kn, comp, people, loan_of: np.ndarray, n_loans: int) -> Loans:
     """Each loan's debtor, institution, collection period, own and contacts' numbers."""
     df = pd.DataFrame({"loan": loan_of, "ts": comp["ts"]})
     g = df.groupby("loan")["ts"]
@@ -101,7 +101,7 @@ def _loans(rng, comp, people, loan_of: np.ndarray, n_loans: int) -> Loans:
     person, inst = comp["person"][first], comp["institution"][first]
     start_day = t_first // DAY - rng.integers(100, 221, n_loans)
     end_day = t_last // DAY + rng.integers(1, 31, n_loans)
-    has2 = rng.random(n_loans) < SECOND_NUMBER_RATE
+    has2 = rng.random(n_loans) < kn.second_number
     taken = set(people.phone_num.tolist())
     nums = _fresh_mobiles(rng, n_loans * (len(CONTACT_KINDS) + 1), taken)
     phone2 = np.where(has2, nums[:n_loans], 0)
@@ -116,7 +116,7 @@ def _loans(rng, comp, people, loan_of: np.ndarray, n_loans: int) -> Loans:
         comp["agent_person"][first] < 0)
     contacts[is_rel, EMERGENCY] = people.phone[rel[is_rel]]
     return Loans(person=person, inst=inst, account=comp["loan_account"][first].copy(),
-                 has_logs=rng.random(n_loans) >= NO_LOGS_RATE, start_day=start_day,
+                 has_logs=rng.random(n_loans) >= kn.no_logs, start_day=start_day,
                  end_day=end_day, has2=has2, phone2=phone2, contacts=contacts)
 
 
@@ -161,39 +161,39 @@ def _plant(rng, mask: np.ndarray, loan: np.ndarray, t0: np.ndarray, has2, why: i
     return out
 
 
-def _grievances(rng, comp, loan_of, loans: Loans, ag, st) -> tuple[np.ndarray, list]:
+def _grievances(rng, kn, comp, loan_of, loans: Loans, ag, st) -> tuple[np.ndarray, list]:
     """What each complaint alleges (n × 3 bool) and the breaches behind real grievances."""
     n = len(loan_of)
     t = comp["ts"]
     genuine = comp["ring_id"] == ""
     s = stint_at(st, loan_of, t - rng.integers(5, 60, n) * DAY)
     mult = agencies.CLASS_MULT_ARR[ag.cls[st.agency[s]]] * ag.coll_mult[st.collector[s]]
-    p_aggr = np.where(genuine, np.clip(0.12 * mult ** 0.6, 0, 0.85), 0.08)
+    p_aggr = np.where(genuine, np.clip(kn.aggrieved * mult ** 0.6, 0, 0.85), kn.ring_real)
     aggr = rng.random(n) < p_aggr
     kinds = _kinds(rng, n) & aggr[:, None]
     t0 = t - rng.integers(12 * DAY, 85 * DAY, n)
     blocks = _plant(rng, kinds & genuine[:, None], loan_of, t0, loans.has2, GRIEVANCE)
     blocks += _plant(rng, kinds & ~genuine[:, None], loan_of, t0, loans.has2, RING_REAL)
-    alleged = kinds & (rng.random((n, 3)) < 0.92) & genuine[:, None]
-    exaggerate = genuine & aggr & (rng.random(n) < 0.12)
+    alleged = kinds & (rng.random((n, 3)) < kn.alleged_when_real) & genuine[:, None]
+    exaggerate = genuine & aggr & (rng.random(n) < kn.exaggerate)
     alleged |= _kinds(rng, n) & exaggerate[:, None] & ~kinds
     # Grievances from before the window, and genuine complainants who misremember.
-    outside = genuine & ~aggr & (rng.random(n) < 0.04)
+    outside = genuine & ~aggr & (rng.random(n) < kn.outside)
     one = np.arange(3)[None, :] == weighted_choice(rng, n, KIND_W)[:, None]
     t_old = t - rng.integers(100 * DAY, 140 * DAY, n)
     blocks += _plant(rng, one & outside[:, None], loan_of, t_old, loans.has2, OUTSIDE)
     alleged |= one & outside[:, None]
-    misremember = genuine & ~aggr & ~outside & (rng.random(n) < 0.04)
+    misremember = genuine & ~aggr & ~outside & (rng.random(n) < kn.misremember)
     alleged |= one & misremember[:, None]
-    alleged |= _ring_kinds(rng, comp)
+    alleged |= _ring_kinds(rng, kn, comp)
     return alleged, blocks
 
 
-def _ring_kinds(rng, comp) -> np.ndarray:
+def _ring_kinds(rng, kn, comp) -> np.ndarray:
     """Kinds each ring's script alleges (most rings allege one or two), per complaint."""
     ring = comp["ring_id"]
     ids = np.unique(ring[ring != ""])
-    per = _kinds(rng, len(ids)) & (rng.random(len(ids)) < 0.8)[:, None]
+    per = _kinds(rng, len(ids)) & (rng.random(len(ids)) < kn.ring_alleges)[:, None]
     out = np.zeros((len(ring), 3), dtype=bool)
     at = np.searchsorted(ids, ring)
     inring = ring != ""
@@ -201,14 +201,14 @@ def _ring_kinds(rng, comp) -> np.ndarray:
     return out
 
 
-def _routine(rng, loans: Loans, st, ag) -> list:
+def _routine(rng, kn, loans: Loans, st, ag) -> list:
     """Routine calls, inbound calls, lawful boundary patterns and agency base-rate breaches."""
     n = len(loans.person)
     sel = loans.has_logs
     blocks = [ev.routine(rng, loans.start_day, loans.end_day, loans.has2, sel)]
-    edge = np.flatnonzero(sel & (rng.random(n) < 0.06))
+    edge = np.flatnonzero(sel & (rng.random(n) < kn.boundary))
     blocks.append(ev.boundaries(rng, edge, loans.start_day, loans.has2))
-    back = np.flatnonzero(sel & (rng.random(n) < 0.2))
+    back = np.flatnonzero(sel & (rng.random(n) < kn.inbound))
     blocks.append(ev.inbound(rng, back, loans.start_day, loans.end_day, loans.has2))
     rates = ag.rates(st.agency, st.collector)
     hit = rng.random(rates.shape) < rates
@@ -236,13 +236,13 @@ def _texts(rng, comp, alleged: np.ndarray) -> np.ndarray:
     return ct.script_alleges_third(text.tolist())
 
 
-def _mask_accounts(rng, comp) -> None:
+def _mask_accounts(rng, kn, comp) -> None:
     """Complaint-side loan accounts: a few masked (first six, last four) or typed spaced."""
     acc = comp["loan_account"]
     u = rng.random(len(acc))
-    for i in np.flatnonzero(u < 0.08).tolist():
+    for i in np.flatnonzero(u < kn.masked_account + kn.spaced_account).tolist():
         a = acc[i]
-        if u[i] < 0.04:
+        if u[i] < kn.masked_account:
             acc[i] = a[:6] + "*" * (len(a) - 10) + a[-4:]
         else:
             acc[i] = " ".join(a[j:j + 4] for j in range(0, len(a), 4))
@@ -252,7 +252,8 @@ def write(run) -> dict[str, dict]:
     """Write the call-log exports and their ground truth; returns rows per file."""
     p = run.call_plan
     with run.progress.task("write call logs", total=2) as t:
-        files = call_export.write(run, p["calls"], p["loans"], p["agencies"], run.out)
+        files = call_export.write(run, p["calls"], p["loans"], p["agencies"], run.out,
+                                   p["knobs"])
         t.advance()
         files.update(call_truth.write_truth(run, run.out))
         t.advance()

@@ -309,6 +309,8 @@ def _finish(run: _Run, files: dict[str, dict]) -> ScenarioSummary:
     }
     if run.knobs is not None:
         meta["wide"] = run.knobs.to_dict()
+    if cfg.call_logs:
+        meta["call_knobs"] = run.call_plan["knobs"].to_dict()
     (out / "scenario.json").write_text(
         json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8")
     return summary

@@ -170,7 +170,16 @@ def _recompute(calls, truth, own) -> dict[str, set]:
     return found
 
 
-def test_truth_matches_violations_recomputed_from_raw_rows(sc):
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wide")
+    simulate(ScenarioConfig(complaints=800, seed=SEED + 1, profile="wide", call_logs=True), out)
+    return out
+
+
+@pytest.mark.parametrize("which", ["sc", "wide"])
+def test_truth_matches_violations_recomputed_from_raw_rows(which, request):
+    sc = request.getfixturevalue(which)
     calls = _calls(sc)
     truth = _read(sc / TRUTH, "utf-8")
     own = _own_numbers(calls)
@@ -181,7 +190,9 @@ def test_truth_matches_violations_recomputed_from_raw_rows(sc):
             row["complaint_id"]
         assert (row["status"] == "no_logs") == (row["loan_account"] not in loans)
     kinds = Counter(v for r in truth for v in r["violations"].split(";") if v)
-    assert min(kinds.values()) >= 30
+    assert len(kinds) == 3 and min(kinds.values()) >= 10
+    knobs = json.loads((sc / "scenario.json").read_text(encoding="utf-8"))["call_knobs"]
+    assert (knobs["no_logs"] == 0.06) == (which == "sc")      # wide draws its own mix
 
 
 def test_status_follows_allegations_and_violations(sc):
