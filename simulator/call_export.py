@@ -19,10 +19,14 @@ import numpy as np
 from simulator import call_events as ev
 from simulator.fields import DAY
 from simulator.streams import stream, weighted_choice
-from simulator.writers import write_csv
+from simulator.writers import write_csv, write_table
 
 CALLS_A = "exports/collection_calls.csv"
 CALLS_B = "exports/collection_calls_vendor_b.csv"
+BAD_TRUTH = "truth/call_bad_rows.csv"
+# Extra rows of each bad kind per exported call, and what a reader should do with them.
+BAD_ROW_SHARE = 0.0003
+BAD_KINDS = {"no_loan": "quarantine", "bad_time": "quarantine", "duplicate": "duplicate"}
 HEADERS_A = ("通话流水号", "借据号", "客户姓名", "客户证件号码", "委外机构", "坐席工号", "呼叫类型",
              "呼叫开始时间", "对方号码", "联系人关系", "通话时长", "呼叫结果")
 HEADERS_B = ("start_time", "call_id", "agency_name", "agent_no", "loan_no", "customer_name",
@@ -51,7 +55,7 @@ def write(run, calls: dict, loans, ag, out, knobs) -> dict[str, dict]:
     rng = stream(run.seed, "calls:render")
     cells = _cells(rng, run.people, calls, loans, ag, knobs)
     vendor = ag.vendor[calls["agency"]]
-    files = {}
+    files, bad_rows = {}, []
     for v, rel, header, enc in ((0, CALLS_A, HEADERS_A, "utf-8-sig"),
                                 (1, CALLS_B, HEADERS_B, "gb18030")):
         rows = np.flatnonzero(vendor == v)
@@ -59,9 +63,51 @@ def write(run, calls: dict, loans, ag, out, knobs) -> dict[str, dict]:
             order = rows[np.argsort(calls["ts"][rows], kind="stable")]
         else:
             order = rows[np.lexsort((calls["ts"][rows], calls["agency"][rows]))]
-        cols = [cells[v][h] for h in header]
+        cols, order, bad = _bad_rows(rng, cells[v], header, order, v)
         files[rel] = {"rows": write_csv(out / rel, list(header), cols, order, encoding=enc)}
+        bad_rows += [(rel, row, kind, BAD_KINDS[kind]) for row, kind in bad]
+    files[BAD_TRUTH] = {"rows": write_table(out / BAD_TRUTH, ["file", "row", "kind", "expected"],
+                                            sorted(bad_rows))}
     return files
+
+
+def _bad_rows(rng, cells: dict, header, order: np.ndarray, v: int):
+    """Rows a real export carries besides the calls: a call without loan and debtor (an
+    unassigned dial), a row whose time did not export, and the same call exported twice.
+
+    They are extra rows (the truth's calls do not include them): a reader quarantines the
+    first two and drops the exact duplicate. Returns the columns, the new file order and
+    ``(record number, kind)`` per bad row.
+    """
+    n_each = max(1, int(round(len(order) * BAD_ROW_SHARE)))
+    if len(order) == 0:
+        return [cells[h] for h in header], order, []
+    src = order[rng.integers(0, len(order), 3 * n_each)]
+    kinds = np.repeat(np.array(list(BAD_KINDS)), n_each)
+    extra = {h: cells[h][src].copy() for h in header}
+    loan_h, id_h, time_h = (("借据号", "客户证件号码", "呼叫开始时间") if v == 0
+                            else ("loan_no", "cert_no", "start_time"))
+    none = kinds == "no_loan"
+    extra[loan_h][none], extra[id_h][none] = "", ""
+    extra[time_h][kinds == "bad_time"] = "0000-00-00 00:00:00" if v == 0 else ""
+    # Only the duplicate repeats its call id; the others are calls of their own.
+    fresh = np.flatnonzero(~(kinds == "duplicate"))
+    id_h = "通话流水号" if v == 0 else "call_id"
+    extra[id_h][fresh] = [(c[:10] + f"{90_000_000 + i:08d}") if v == 0 else str(90_000_000 + i)
+                          for c, i in zip(extra[id_h][fresh].tolist(), fresh.tolist())]
+    base = len(next(iter(cells.values())))
+    cols = [np.concatenate([cells[h], extra[h]]) for h in header]
+    new = np.arange(base, base + len(src))
+    at = rng.integers(0, len(order) + 1, len(src))
+    # A duplicate always comes after the row it repeats.
+    where = {int(o): i for i, o in enumerate(order.tolist())}
+    dup = kinds == "duplicate"
+    at[dup] = np.maximum(at[dup], [where[int(x)] + 1 for x in src[dup].tolist()])
+    pos = np.argsort(np.concatenate([np.arange(len(order)) * 2 + 1, at * 2]), kind="stable")
+    full = np.concatenate([order, new])[pos]
+    rec = np.empty(len(full), dtype=np.int64)
+    rec[pos] = np.arange(1, len(full) + 1)
+    return cols, full, list(zip(rec[len(order):].tolist(), kinds.tolist()))
 
 
 _REL_KEYS = tuple(REL_A)

@@ -59,17 +59,35 @@ def _duration(s: str) -> int:
     return total
 
 
-def _calls(root: Path) -> list[dict]:
-    """Both vendors' rows in one shape: loan, local time, outbound, number, relation."""
-    out = []
+def _calls(root: Path, skipped: Counter | None = None) -> list[dict]:
+    """Both vendors' rows in one shape: loan, local time, outbound, number, relation.
+
+    Rows without a loan or a readable time are skipped, a repeated call id is read once
+    (``skipped`` counts both)."""
+    out, seen = [], set()
+    skipped = Counter() if skipped is None else skipped
     for r in _read(root / A, "utf-8-sig"):
         t = r["呼叫开始时间"]
         fmt = "%Y-%m-%d %H:%M:%S" if "-" in t else "%Y/%m/%d %H:%M"
+        if r["通话流水号"] in seen:
+            skipped["duplicate"] += 1
+            continue
+        seen.add(r["通话流水号"])
+        if not r["借据号"] or t.startswith("0000"):
+            skipped["quarantine"] += 1
+            continue
         out.append({"loan": r["借据号"].replace(" ", ""), "t": dt.datetime.strptime(t, fmt),
                     "out": r["呼叫类型"] == "呼出", "num": r["对方号码"], "rel": r["联系人关系"],
                     "agency": r["委外机构"], "answered": r["呼叫结果"] == "接通",
                     "dur": _duration(r["通话时长"])})
     for r in _read(root / B, "gb18030"):
+        if r["call_id"] in seen:
+            skipped["duplicate"] += 1
+            continue
+        seen.add(r["call_id"])
+        if not r["loan_no"] or not r["start_time"]:
+            skipped["quarantine"] += 1
+            continue
         utc = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=int(r["start_time"]))
         out.append({"loan": r["loan_no"].replace(" ", ""),
                     "t": (utc + dt.timedelta(hours=8)).replace(microsecond=0),
@@ -95,13 +113,17 @@ def _own_numbers(calls: list[dict]) -> dict[str, set]:
 def test_files_written_and_listed(sc):
     meta = json.loads((sc / "scenario.json").read_text(encoding="utf-8"))
     assert meta["config"]["call_logs"] is True
-    for rel in (A, B, TRUTH, "truth/call_agencies.csv", "truth/call_collectors.csv"):
+    for rel in (A, B, TRUTH, "truth/call_agencies.csv", "truth/call_collectors.csv",
+                "truth/call_bad_rows.csv"):
         assert (sc / rel).is_file(), rel
         digest = hashlib.sha256((sc / rel).read_bytes()).hexdigest()
         assert meta["files"][rel]["sha256"] == digest
-    calls = _calls(sc)
+    skipped = Counter()
+    calls = _calls(sc, skipped)
     truth = _read(sc / TRUTH, "utf-8")
-    assert len(calls) == meta["files"][A]["rows"] + meta["files"][B]["rows"]
+    bad = _read(sc / "truth/call_bad_rows.csv", "utf-8")
+    assert skipped == Counter(r["expected"] for r in bad) and len(bad) >= 6
+    assert len(calls) + len(bad) == meta["files"][A]["rows"] + meta["files"][B]["rows"]
     assert len(truth) == 1200
     per_loan = Counter(c["loan"] for c in calls)
     assert 15 <= sorted(per_loan.values())[len(per_loan) // 2] <= 150   # tens per loan
@@ -117,7 +139,8 @@ def test_vendors_differ_in_headers_encoding_and_time(sc):
     assert not set(head_a) & set(head_b)
     assert "借据号" in head_a and "start_time" in head_b
     b = _read(sc / B, "gb18030")
-    assert all(r["start_time"].isdigit() and len(r["start_time"]) == 13 for r in b)
+    assert all(r["start_time"].isdigit() and len(r["start_time"]) == 13 for r in b
+               if r["start_time"])
     a = _read(sc / A, "utf-8-sig")
     forms = Counter("分" in r["通话时长"] or r["通话时长"].endswith("秒") for r in a
                     if r["呼叫结果"] == "接通")
