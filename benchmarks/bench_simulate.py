@@ -1,6 +1,7 @@
 """Speed benchmark of the scenario simulator.
 
-Usage: ``python benchmarks/bench_simulate.py --complaints 1000000 [--seed 7] [--out DIR]``
+Usage: ``python benchmarks/bench_simulate.py --complaints 1000000 [--seed 7] [--out DIR]
+[--call-logs]``
 
 Prints wall-clock seconds per step (from the progress hooks) and overall rows per second.
 """
@@ -40,13 +41,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=None,
                     help="output directory (default: a temporary one, removed afterwards)")
+    ap.add_argument("--call-logs", action="store_true",
+                    help="also simulate collection call logs (about 70 calls per complaint)")
     args = ap.parse_args()
 
     out = args.out or Path(tempfile.mkdtemp(prefix="ringgraph-bench-"))
     prog = TimingProgress()
     try:
         t0 = time.perf_counter()
-        summary = simulate(ScenarioConfig(complaints=args.complaints, seed=args.seed), out, prog)
+        summary = simulate(ScenarioConfig(complaints=args.complaints, seed=args.seed,
+                                          call_logs=args.call_logs), out, prog)
         elapsed = time.perf_counter() - t0
     finally:
         if args.out is None:

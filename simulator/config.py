@@ -56,6 +56,10 @@ class ScenarioConfig:
         ``"wide"``: every knob of rings and negatives is drawn per scenario from wide
         ranges (:mod:`simulator.wide`); ``camouflage``, ``switchboard_rate``,
         ``nat_ip_share`` and ``rings`` are then drawn too.
+    call_logs : bool
+        Also write collection call logs for every loan with their ground truth
+        (:mod:`simulator.calls`); genuine complaint texts are then rebuilt to allege what
+        the simulator decided, so the complaint exports differ from a run without logs.
     """
 
     complaints: int = 5000
@@ -75,6 +79,7 @@ class ScenarioConfig:
     export_style: str = "bank"
     damaged_files: bool = False
     profile: str = "default"
+    call_logs: bool = False
 
     def __post_init__(self) -> None:
         if int(self.complaints) != self.complaints or self.complaints < 300:
@@ -109,12 +114,14 @@ class ScenarioConfig:
     def to_dict(self) -> dict:
         """Plain dict of every field (JSON-serialisable).
 
-        The default profile is left out so default scenarios keep the bytes of their
-        ``scenario.json`` from before profiles existed.
+        The default profile (and ``call_logs`` when off) is left out so default scenarios
+        keep the bytes of their ``scenario.json`` from before these knobs existed.
         """
         d = asdict(self)
         if d["profile"] == "default":
             del d["profile"]
+        if not d["call_logs"]:
+            del d["call_logs"]
         return d
 
     @classmethod

@@ -20,8 +20,8 @@ from ringgraph.core.records import COMPLAINT_FIELDS, TRANSFER_FIELDS
 from simulator.layouts import EXPORT_HEADERS
 from ringgraph.core.progress import SILENT, Progress
 
-from simulator import (damaged, defects, fields, negatives, payments, platform_export, render,
-                       rings, rows, table, wide)
+from simulator import (calls, damaged, defects, fields, negatives, payments, platform_export,
+                       render, rings, rows, table, wide)
 from simulator.config import GENERATOR_VERSION, ScenarioConfig
 from simulator.orgs import OrgNamer
 from simulator.people import People
@@ -105,6 +105,8 @@ def simulate(cfg: ScenarioConfig, out_dir: Path, progress: Progress = SILENT) ->
     _defect_budget(run)
     _population(run)
     _transfers(run)
+    if cfg.call_logs:
+        calls.plan(run)
     rows.assign_files(run)
     rows.pick_defect_rows(run)
     rows.render_cells(run)
@@ -113,6 +115,8 @@ def simulate(cfg: ScenarioConfig, out_dir: Path, progress: Progress = SILENT) ->
     try:
         rows.render_transfers(run)
         files = _write_files(run)
+        if cfg.call_logs:
+            files.update(calls.write(run))
     except BaseException:
         # Never leave the workbook writer running behind a failed simulation.
         if run.child is not None and run.child.is_alive():
@@ -305,6 +309,8 @@ def _finish(run: _Run, files: dict[str, dict]) -> ScenarioSummary:
     }
     if run.knobs is not None:
         meta["wide"] = run.knobs.to_dict()
+    if cfg.call_logs:
+        meta["call_knobs"] = run.call_plan["knobs"].to_dict()
     (out / "scenario.json").write_text(
         json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8")
     return summary

@@ -26,13 +26,18 @@ from ringgraph.cli.app import cli, progress
               show_default=True,
               help="platform: JSON Lines with nested fields and payments without serials.")
 @click.option("--damaged", is_flag=True, help="Also write damaged/: one damaged export per kind.")
+@click.option("--call-logs", is_flag=True,
+              help="Also write collection call logs for every loan and their ground truth "
+                   "(genuine complaint texts then allege what the logs show or not).")
 def simulate(complaints: int, seed: int, out: Path, rings: int | None,
-             camouflage: float | None, profile: str, export_style: str, damaged: bool) -> None:
+             camouflage: float | None, profile: str, export_style: str, damaged: bool,
+             call_logs: bool) -> None:
     """Write a labelled scenario: raw exports as institutions produce them + ground truth."""
     from simulator import ScenarioConfig, simulate as run
 
     kwargs = {"complaints": complaints, "seed": seed, "profile": profile,
-              "export_style": export_style, "damaged_files": damaged}
+              "export_style": export_style, "damaged_files": damaged,
+              "call_logs": call_logs}
     if rings is not None:
         kwargs["rings"] = rings
     if camouflage is not None:
