@@ -22,6 +22,11 @@ QUARANTINE_COLUMNS = ("source", "row", "reason", "field", "message", "raw")
 FIELD_ISSUE_COLUMNS = ("source", "row", "field", "reason", "message")
 DUPLICATE_COLUMNS = ("source", "row", "record_id", "kept_source", "kept_row")
 RECORD_COLUMNS = ("kind", "record_id", "content_hash", "source", "row")
+# The stored form of a collection call (etl.calls writes it): keys normalised, called_at a
+# naive Asia/Shanghai timestamp, relation and outcome as codes, provenance last.
+CALL_COLUMNS = ("call_id", "loan_account", "loan_key", "debtor_id", "agency", "collector_id",
+                "called_at", "dialled", "dialled_kind", "relation", "duration_s", "outcome",
+                "source", "row")
 
 
 def check_frames(nodes: pd.DataFrame, edges: pd.DataFrame) -> None:
@@ -154,6 +159,16 @@ class GraphStore(abc.ABC):
         """Replace the report of run number ``run`` (stores override this with an update;
         the fallback appends, which :func:`incomplete_run` reads the same way)."""
         self.record_run(report_json)
+
+    # -- collection calls (a table beside the graph) ---------------------------------
+    def write_calls(self, calls: pd.DataFrame, progress: Progress = SILENT) -> int:
+        """Upsert calls (``CALL_COLUMNS``) by ``call_id``, first provenance wins; returns
+        how many were new."""
+        raise NotImplementedError(f"{self.name} store keeps no call logs")
+
+    def calls(self) -> pd.DataFrame:
+        """Every call (``CALL_COLUMNS``, ``called_at`` as ``datetime64``), by ``call_id``."""
+        raise NotImplementedError(f"{self.name} store keeps no call logs")
 
     # -- lifecycle ---------------------------------------------------------------
     def close(self) -> None:  # pragma: no cover - overridden

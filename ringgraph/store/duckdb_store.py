@@ -18,10 +18,11 @@ from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.duckdb_sql import (_DDL, _INSERT_DUPLICATES, _INSERT_EDGES,  # noqa: F401
                                          _INSERT_ISSUES, _INSERT_NODES, _INSERT_QUARANTINE,
                                          _INSERT_RECORDS, _REVIEW_DDL, _TABLE_QUERIES)
+from ringgraph.store.duckdb_sql import _INSERT_CALLS, _READ_CALLS
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
                    RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
-from ringgraph.store.base import RING_ID_COLUMNS, VERDICT_COLUMNS
+from ringgraph.store.base import CALL_COLUMNS, RING_ID_COLUMNS, VERDICT_COLUMNS
 
 _CHUNK = 500_000
 
@@ -110,7 +111,7 @@ class DuckDBStore(GraphStore):
     def _count_of(self, sql: str) -> int:
         table = sql.split()[2]
         if table not in ("nodes", "edges", "quarantine", "field_issues", "duplicates",
-                         "records"):
+                         "records", "calls"):
             raise ValueError(f"not a store table: {table!r}")
         return self._run(f"SELECT count(*) FROM {table}")[0][0]  # noqa: S608
 
@@ -143,6 +144,23 @@ class DuckDBStore(GraphStore):
         except BaseException as exc:
             self._rollback(exc)
             raise
+
+    def write_calls(self, calls: pd.DataFrame, progress: Progress = SILENT) -> int:
+        frame = calls_frame(calls)
+        self._run("BEGIN TRANSACTION")
+        try:
+            with progress.task("writing calls", total=len(frame)) as t:
+                n = self._insert(_INSERT_CALLS, frame, t)
+            self._run("COMMIT")
+        except BaseException as exc:
+            self._rollback(exc)
+            raise
+        return n
+
+    def calls(self) -> pd.DataFrame:
+        if not self._has_table("calls"):
+            return calls_frame(pd.DataFrame(columns=list(CALL_COLUMNS)))
+        return calls_frame(self._df(_READ_CALLS))
 
     def _rollback(self, exc: BaseException) -> None:
         """Roll back after ``exc``; raise a one-line :class:`OutputError` when the cause
@@ -347,3 +365,18 @@ def _typed(frame: pd.DataFrame, columns) -> pd.DataFrame:
         else:
             out[c] = out[c].astype(object).where(out[c].notna(), None)
     return out
+
+
+def calls_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Calls in ``CALL_COLUMNS`` with the stored dtypes: what both stores write and return."""
+    out = frame.reindex(columns=list(CALL_COLUMNS)).copy()
+    for c in out.columns:
+        if c == "called_at":
+            out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
+        elif c == "duration_s":
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+        elif c == "row":
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("int64")
+        else:
+            out[c] = out[c].astype(object).where(out[c].notna(), "")
+    return out.reset_index(drop=True)
