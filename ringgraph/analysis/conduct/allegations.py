@@ -126,7 +126,7 @@ def allegations(texts: pd.Series) -> pd.DataFrame:
 
 
 def alleged_codes(texts: pd.Series) -> pd.Series:
-    """Codes each text alleges, joined by ``;`` in :data:`ALLEGATION_CODES` order ("" none).
+    """Codes each text alleges, sorted and joined by ``;`` ("" for none).
 
     >>> alleged_codes(pd.Series(["一天打了二十多个电话，还爆通讯录", "没有打给家人"])).tolist()
     ['ALLEGE_EXCESSIVE_CALLS;ALLEGE_THIRD_PARTY', '']
