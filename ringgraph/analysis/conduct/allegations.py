@@ -133,4 +133,5 @@ def alleged_codes(texts: pd.Series) -> pd.Series:
     """
     found = allegations(texts)
     joined = found.groupby("index", sort=False)["code"].agg(";".join)
-    return pd.Series(texts.index, index=texts.index, dtype=object).map(joined).fillna("")
+    codes = pd.Series(texts.index, index=texts.index, dtype=object).map(joined).astype(object)
+    return codes.where(codes.notna(), "")
