@@ -51,6 +51,21 @@ def first_of_each(frame: pd.DataFrame, identity: list[str]) -> pd.DataFrame:
     return order.drop_duplicates(identity, keep="first").drop(columns="_row")
 
 
+def calls_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Calls in ``CALL_COLUMNS`` with the stored dtypes: what both stores write and return."""
+    out = frame.reindex(columns=list(CALL_COLUMNS)).copy()
+    for c in out.columns:
+        if c == "called_at":
+            out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
+        elif c == "duration_s":
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+        elif c == "row":
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("int64")
+        else:
+            out[c] = out[c].astype(object).where(out[c].notna(), "")
+    return out.reset_index(drop=True)
+
+
 class StoreError(RingGraphError):
     """A store cannot be opened or used; the message is one line for the user."""
 

@@ -22,7 +22,7 @@ from ringgraph.store.duckdb_sql import _INSERT_CALLS, _READ_CALLS
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
                    RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
-from ringgraph.store.base import CALL_COLUMNS, RING_ID_COLUMNS, VERDICT_COLUMNS
+from ringgraph.store.base import CALL_COLUMNS, RING_ID_COLUMNS, VERDICT_COLUMNS, calls_frame
 
 _CHUNK = 500_000
 
@@ -366,17 +366,3 @@ def _typed(frame: pd.DataFrame, columns) -> pd.DataFrame:
             out[c] = out[c].astype(object).where(out[c].notna(), None)
     return out
 
-
-def calls_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Calls in ``CALL_COLUMNS`` with the stored dtypes: what both stores write and return."""
-    out = frame.reindex(columns=list(CALL_COLUMNS)).copy()
-    for c in out.columns:
-        if c == "called_at":
-            out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
-        elif c == "duration_s":
-            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
-        elif c == "row":
-            out[c] = pd.to_numeric(out[c], errors="coerce").astype("int64")
-        else:
-            out[c] = out[c].astype(object).where(out[c].notna(), "")
-    return out.reset_index(drop=True)
