@@ -193,17 +193,32 @@ def _quarantine(df: pd.DataFrame, bad: pd.Series, reason, field: str, message
         "raw": text.rstrip("\n").split("\n") if len(raw) else []})
 
 
+def by_unique(s: pd.Series, fn):
+    """``fn`` applied to the distinct values of ``s`` only, spread back over its rows: a
+    log repeats each account, ID, number, relation and outcome tens of times.
+
+    >>> by_unique(pd.Series(["a", "b", "a"], index=[5, 6, 7]), lambda u: u.str.upper()
+    ...           ).to_dict()
+    {5: 'A', 6: 'B', 7: 'A'}
+    """
+    codes, uniques = pd.factorize(s.fillna("").astype(str), sort=False)
+    out = fn(pd.Series(uniques, dtype=object))
+    taken = out.iloc[codes]
+    taken.index = s.index
+    return taken
+
+
 def call_rows(df: pd.DataFrame, as_of: dt.datetime
               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """De-duplicated call rows (canonical columns + ``source``, ``row``) → (calls in
     :data:`CALL_COLUMNS`, field issues, quarantined rows)."""
     df = df.reset_index(drop=True)
     t = nz.parse_times(df["called_at"], as_of)
-    ids = nz.normalize_ids(df["debtor_id_number"], as_of.date())
-    phones = nz.normalize_phones(df["dialled_number"])
-    rel = normalize_relations(df["callee_relation"])
-    dur = parse_durations(df["duration_s"])
-    loan = account_keys(df["loan_account"])
+    ids = by_unique(df["debtor_id_number"], lambda u: nz.normalize_ids(u, as_of.date()))
+    phones = by_unique(df["dialled_number"], nz.normalize_phones)
+    rel = by_unique(df["callee_relation"], normalize_relations)
+    dur = by_unique(df["duration_s"], parse_durations)
+    loan = by_unique(df["loan_account"], account_keys)
     debtor = ids["value"].where(ids["kind"] == "full", "")
     no_time = t["value"].isna()
     reason = t["issue"].where(t["issue"] != "", nz.DATE_UNPARSEABLE)
@@ -222,10 +237,10 @@ def call_rows(df: pd.DataFrame, as_of: dt.datetime
     issues = issues[issues["row"].isin(df.loc[keep, "row"])]
     calls = pd.DataFrame({
         "call_id": df["call_id"].astype(str).str.strip(),
-        "loan_account": clean_series(df["loan_account"]), "loan_key": loan,
+        "loan_account": by_unique(df["loan_account"], clean_series), "loan_key": loan,
         "debtor_id": debtor, "agency": nz.normalize_org_names(df["agency"])["display"],
-        "collector_id": clean_series(df["collector_id"]), "called_at": t["value"],
+        "collector_id": by_unique(df["collector_id"], clean_series), "called_at": t["value"],
         "dialled": phones["value"], "dialled_kind": phones["kind"], "relation": rel["value"],
-        "duration_s": dur["value"], "outcome": normalize_outcomes(df["outcome"]),
+        "duration_s": dur["value"], "outcome": by_unique(df["outcome"], normalize_outcomes),
         "source": df["source"], "row": df["row"].astype("int64")})
     return calls[keep].reset_index(drop=True), issues.reset_index(drop=True), q
