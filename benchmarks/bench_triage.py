@@ -36,7 +36,11 @@ RELATIONS = np.array(["", "", "", "本人", "母亲", "同事", "单位", "紧�
 def _ids(n: int) -> np.ndarray:
     from ringgraph.core.keys import id_check_chars
 
-    body = np.char.add("4304211990", np.char.zfill(np.arange(n).astype(str), 7))
+    # Valid birth dates and check digits: the same IDs pass ingest's GB 11643 checks.
+    k = np.arange(n)
+    born = (pd.Timestamp("1960-01-01") + pd.to_timedelta(k // 1000, unit="D")).strftime("%Y%m%d")
+    body = np.char.add(np.char.add("430421", born.to_numpy().astype(str)),
+                       np.char.zfill((k % 1000).astype(str), 3))
     digits = np.frombuffer(body.astype("S17").tobytes(), dtype=np.uint8).reshape(-1, 17) - 48
     return np.char.add(body, id_check_chars(digits).astype(str)).astype(object)
 

@@ -53,17 +53,21 @@ def first_of_each(frame: pd.DataFrame, identity: list[str]) -> pd.DataFrame:
 
 def calls_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Calls in ``CALL_COLUMNS`` with the stored dtypes: what both stores write and return."""
-    out = frame.reindex(columns=list(CALL_COLUMNS)).copy()
+    out = frame.reindex(columns=list(CALL_COLUMNS))
+    data = {}
     for c in out.columns:
+        col = out[c]
         if c == "called_at":
-            out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
+            data[c] = pd.to_datetime(col).astype("datetime64[ns]")
         elif c == "duration_s":
-            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+            data[c] = pd.to_numeric(col, errors="coerce").astype("float64")
         elif c == "row":
-            out[c] = pd.to_numeric(out[c], errors="coerce").astype("int64")
+            data[c] = pd.to_numeric(col, errors="coerce").astype("int64")
         else:
-            out[c] = out[c].astype(object).where(out[c].notna(), "")
-    return out.reset_index(drop=True)
+            # A million-row read is already object text without nulls: convert only if not.
+            col = col if col.dtype == object else col.astype(object)
+            data[c] = col.where(col.notna(), "") if col.isna().any() else col
+    return pd.DataFrame(data).reset_index(drop=True)
 
 
 class StoreError(RingGraphError):

@@ -22,6 +22,7 @@ beyond the 繁→简 conversion of each distinct text.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 ALLEGE_NIGHT_CALL = "ALLEGE_NIGHT_CALL"
@@ -88,7 +89,7 @@ def allegations(texts: pd.Series) -> pd.DataFrame:
     -------
     DataFrame
         ``index`` (the text's index label), ``code`` (one of :data:`ALLEGATION_CODES`),
-        ``phrase`` (the first unnegated words that triggered it), sorted by index and code.
+        ``phrase`` (the first unnegated words that triggered it), in the order of the texts, then by code.
 
     >>> allegations(pd.Series({"c1": "半夜十二点打电话给我妈", "c2": "并未在夜间来电"}))
     ...                                                 # doctest: +NORMALIZE_WHITESPACE
@@ -96,8 +97,11 @@ def allegations(texts: pd.Series) -> pd.DataFrame:
     0    c1   ALLEGE_NIGHT_CALL      半夜
     1    c1  ALLEGE_THIRD_PARTY  打电话给我妈
     """
-    t = _texts(texts.fillna("").astype(str))
-    clauses = t.reset_index(drop=True).str.split(_CLAUSE, regex=True).explode()
+    labels = pd.Series(texts.index, dtype=object)
+    # Read each distinct text once (templates repeat), then spread back.
+    codes, distinct = pd.factorize(texts.fillna("").astype(str), sort=False)
+    t = _texts(pd.Series(distinct, dtype=object))
+    clauses = t.str.split(_CLAUSE, regex=True).explode()
     number = clauses.groupby(level=0).cumcount().to_numpy()
     clauses = pd.Series(clauses.fillna("").to_numpy(), index=clauses.index, dtype=object)
     keep = (clauses != "").to_numpy()
@@ -105,13 +109,17 @@ def allegations(texts: pd.Series) -> pd.DataFrame:
     parts = []
     for code, pats in PATTERNS.items():
         for k, pat in enumerate(pats):
-            m = clauses.str.extract(f"(?P<pre>.{{0,{_BEFORE}}}?)(?P<hit>{pat})")
-            hit = m["hit"].notna()
-            hit &= ~m["pre"].fillna("").str.contains(_NEGATION, regex=True)
+            # A cheap test first: the extract (with its groups) runs on the few hits only.
+            may = clauses.str.contains(pat, regex=True).to_numpy()
+            if not may.any():
+                continue
+            m = clauses[may].str.extract(f"(?P<pre>.{{0,{_BEFORE}}}?)(?P<hit>{pat})")
+            hit = (m["hit"].notna() & ~m["pre"].fillna("").str.contains(
+                _NEGATION, regex=True)).to_numpy()
             if hit.any():
-                parts.append(pd.DataFrame({"pos": clauses.index[hit], "clause": number[hit],
-                                           "order": k, "code": code,
-                                           "phrase": m["hit"][hit].to_numpy()}))
+                parts.append(pd.DataFrame({"pos": clauses.index[may][hit],
+                                           "clause": number[may][hit], "order": k,
+                                           "code": code, "phrase": m["hit"].to_numpy()[hit]}))
     if not parts:
         return pd.DataFrame({"index": pd.Series(dtype=object), "code": pd.Series(dtype=object),
                              "phrase": pd.Series(dtype=object)})
@@ -119,10 +127,13 @@ def allegations(texts: pd.Series) -> pd.DataFrame:
     # The first clause that alleges a kind gives its phrase (then the first pattern).
     found = found.sort_values(["pos", "code", "clause", "order"], kind="stable")
     found = found.drop_duplicates(["pos", "code"], keep="first")
-    labels = pd.Series(texts.index, dtype=object)
-    out = pd.DataFrame({"index": labels.iloc[found["pos"].to_numpy()].to_numpy(),
-                        "code": found["code"].to_numpy(), "phrase": found["phrase"].to_numpy()})
-    return out.sort_values(["index", "code"], kind="stable").reset_index(drop=True)
+    rows = pd.DataFrame({"pos": codes, "at": np.arange(len(codes))})
+    found = rows.merge(found, on="pos")
+    out = pd.DataFrame({"index": labels.iloc[found["at"].to_numpy()].to_numpy(),
+                        "code": found["code"].to_numpy(), "phrase": found["phrase"].to_numpy(),
+                        "_at": found["at"].to_numpy()})
+    out = out.sort_values(["_at", "code"], kind="stable").drop(columns="_at")
+    return out.reset_index(drop=True)
 
 
 def alleged_codes(texts: pd.Series) -> pd.Series:

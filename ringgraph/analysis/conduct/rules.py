@@ -47,7 +47,8 @@ CREATE OR REPLACE TEMP TABLE flagged AS
 WITH own_of AS (SELECT DISTINCT complaint_id, phone FROM own),
 has_own AS (SELECT DISTINCT complaint_id FROM own),
 base AS (
-    SELECT l.complaint_id, l.how, k.*, c.received_at,
+    SELECT l.complaint_id, l.how, k.i, k.call_id, k.called_at, k.agency, k.collector_id,
+        k.relation, k.dialled, k.dialled_kind, c.received_at,
         (hour(k.called_at) >= {NIGHT_STARTS} OR hour(k.called_at) < {NIGHT_ENDS}) AS night,
         o.phone IS NOT NULL AS dialled_own, h.complaint_id IS NOT NULL AS knows_own
     FROM links l JOIN k USING (i) JOIN comp c USING (complaint_id)
@@ -124,12 +125,13 @@ judged AS (
             AND dialled <> '' AND dialled_kind <> 'masked') AS third
     FROM calls
 ),
-ranked AS (
-    SELECT *, CASE WHEN to_self THEN row_number() OVER (
-        PARTITION BY to_self, coalesce(nullif(debtor_id, ''), 'loan:' || loan_key),
-                     CAST(called_at AS DATE) ORDER BY called_at, call_id) END AS nth
-    FROM judged
-)
+nth AS (
+    SELECT i, row_number() OVER (
+        PARTITION BY coalesce(nullif(debtor_id, ''), 'loan:' || loan_key),
+                     CAST(called_at AS DATE) ORDER BY called_at, call_id) AS nth
+    FROM judged WHERE to_self
+),
+ranked AS (SELECT j.*, n.nth FROM judged j LEFT JOIN nth n USING (i))
 SELECT agency, collector_id AS collector, count(*) AS calls,
     count(*) FILTER (WHERE night) AS night_calls,
     count(*) FILTER (WHERE nth > {MAX_CALLS_PER_DAY}) AS over3_calls,
