@@ -189,6 +189,18 @@ class GraphStore(abc.ABC):
         """Every call (``CALL_COLUMNS``, ``called_at`` as ``datetime64``), by ``call_id``."""
         raise NotImplementedError(f"{self.name} store keeps no call logs")
 
+    def calls_connection(self):
+        """A DuckDB connection whose view ``k`` holds every call (``CALL_COLUMNS`` plus
+        ``i``, a row number): where triage's SQL runs. Default: :meth:`calls` in a fresh
+        in-memory database; the DuckDB store answers in its own file, without a copy."""
+        import duckdb
+        import numpy as np
+
+        con = duckdb.connect(":memory:")
+        calls = self.calls()
+        con.register("k", calls.assign(i=np.arange(len(calls), dtype=np.int64)))
+        return con
+
     # -- lifecycle ---------------------------------------------------------------
     def close(self) -> None:  # pragma: no cover - overridden
         pass

@@ -162,6 +162,15 @@ class DuckDBStore(GraphStore):
             return calls_frame(pd.DataFrame(columns=list(CALL_COLUMNS)))
         return calls_frame(self._df(_READ_CALLS))
 
+    def calls_connection(self):
+        # A cursor of its own: temp views and registrations never clash with the store's.
+        con = self.con.cursor()
+        if self._has_table("calls"):
+            con.execute("CREATE OR REPLACE TEMP VIEW k AS SELECT rowid AS i, * FROM calls")
+        else:
+            con.register("k", self.calls().assign(i=pd.Series([], dtype="int64")))
+        return con
+
     def _rollback(self, exc: BaseException) -> None:
         """Roll back after ``exc``; raise a one-line :class:`OutputError` when the cause
         is the disk (DuckDB has then often aborted the transaction already, and a bare

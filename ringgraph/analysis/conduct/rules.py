@@ -127,7 +127,7 @@ judged AS (
 ),
 nth AS (
     SELECT i, row_number() OVER (
-        PARTITION BY coalesce(nullif(debtor_id, ''), 'loan:' || loan_key),
+        PARTITION BY debtor_id, CASE WHEN debtor_id = '' THEN loan_key END,
                      CAST(called_at AS DATE) ORDER BY called_at, call_id) AS nth
     FROM judged WHERE to_self
 ),
@@ -135,7 +135,6 @@ ranked AS (SELECT j.*, n.nth FROM judged j LEFT JOIN nth n USING (i))
 SELECT agency, collector_id AS collector, count(*) AS calls,
     count(*) FILTER (WHERE night) AS night_calls,
     count(*) FILTER (WHERE nth > {MAX_CALLS_PER_DAY}) AS over3_calls,
-    count(*) FILTER (WHERE third) AS third_party_calls,
-    count(DISTINCT coalesce(nullif(debtor_id, ''), 'loan:' || loan_key)) AS debtors
+    count(*) FILTER (WHERE third) AS third_party_calls
 FROM ranked GROUP BY GROUPING SETS ((agency, collector_id), (agency))
 """

@@ -46,7 +46,7 @@ _COUNT_OF = {r.NIGHT_CALL: "night_calls", r.OVER_3_CALLS_PER_DAY: "over3_days",
 TRIAGE_COLUMNS = ("complaint_id", "alleged", "violations", "status", "link", "calls_linked",
                   "calls_in_window", "night_calls", "over3_days", "third_party_calls",
                   "first_violation_at", "last_violation_at", "agency", "collector")
-AGENCY_COLUMNS = ("agency", "collector", "calls", "debtors", "night_calls", "over3_calls",
+AGENCY_COLUMNS = ("agency", "collector", "calls", "night_calls", "over3_calls",
                   "third_party_calls", "night_per_1000", "over3_per_1000",
                   "third_party_per_1000", "violations_per_1000")
 ALL_COLLECTORS = "(all)"
@@ -77,9 +77,12 @@ def conduct(store: GraphStore, window_days: int = r.DEFAULT_WINDOW_DAYS,
     with progress.task("reading complaints and calls", total=2) as task:
         comp, own = complaint_facts(store)
         task.advance()
-        calls = store.calls()
+        con = store.calls_connection()
         task.advance()
-    return evaluate(comp, own, calls, window_days, progress)
+    try:
+        return _evaluate(con, comp, own, window_days, progress)
+    finally:
+        con.close()
 
 
 def triage(store: GraphStore, window_days: int = r.DEFAULT_WINDOW_DAYS,
@@ -97,31 +100,39 @@ def agency_compliance(store: GraphStore, window_days: int = r.DEFAULT_WINDOW_DAY
 
 def evaluate(comp: pd.DataFrame, own: pd.DataFrame, calls: pd.DataFrame, window_days: int,
              progress: Progress = SILENT) -> Conduct:
-    """:func:`conduct` on frames (``complaint_facts`` output and the store's calls)."""
+    """:func:`conduct` on frames (``complaint_facts`` output and calls in
+    ``CALL_COLUMNS``)."""
     import duckdb
 
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("k", calls.reset_index(drop=True).assign(
+            i=np.arange(len(calls), dtype=np.int64)))
+        return _evaluate(con, comp, own, window_days, progress)
+    finally:
+        con.close()
+
+
+def _evaluate(con, comp: pd.DataFrame, own: pd.DataFrame, window_days: int,
+              progress: Progress) -> Conduct:
+    """The SQL steps in ``con``, whose view ``k`` holds the calls."""
     window_days = int(window_days)
     if window_days < 1:
         raise ValueError(f"window_days must be at least 1, not {window_days}")
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute("SET enable_progress_bar = false")
-        k = calls.reset_index(drop=True).assign(i=np.arange(len(calls), dtype=np.int64))
-        con.register("k", k)
-        con.register("comp", comp.drop(columns=["text"]))
-        con.register("own", own)
-        with progress.task("linking calls and checking red lines", total=3) as task:
-            con.execute(LINK_SQL)
-            task.advance()
-            con.execute(r.FLAGS_SQL, [window_days])
-            found = con.execute(r.VIOLATIONS_SQL).df()
-            linked = con.execute("SELECT complaint_id, count(*) AS calls_linked, min(how) "
-                                 "AS link FROM links GROUP BY ALL").df()
-            task.advance()
-            agencies = _agency_table(con.execute(r.AGENCY_SQL).df())
-            task.advance()
-    finally:
-        con.close()
+    # Our progress bars speak for the work; DuckDB's own would garble them.
+    con.execute("SET enable_progress_bar = false")
+    con.register("comp", comp.drop(columns=["text"]))
+    con.register("own", own)
+    with progress.task("linking calls and checking red lines", total=3) as task:
+        con.execute(LINK_SQL)
+        task.advance()
+        con.execute(r.FLAGS_SQL, [window_days])
+        found = con.execute(r.VIOLATIONS_SQL).df()
+        linked = con.execute("SELECT complaint_id, count(*) AS calls_linked, min(how) "
+                             "AS link FROM links GROUP BY ALL").df()
+        task.advance()
+        agencies = _agency_table(con.execute(r.AGENCY_SQL).df())
+        task.advance()
     with progress.task("reading allegations", total=len(comp)) as task:
         alleged = al.alleged_codes(comp.set_index("complaint_id")["text"])
         task.advance(len(comp))
@@ -163,7 +174,7 @@ def _agency_table(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["collector"] = df["collector"].where(df["collector"].notna(), ALL_COLLECTORS)
     df["agency"] = df["agency"].fillna("")
-    for c in ("calls", "debtors", "night_calls", "over3_calls", "third_party_calls"):
+    for c in ("calls", "night_calls", "over3_calls", "third_party_calls"):
         df[c] = df[c].astype("int64")
     per = 1000.0 / df["calls"].where(df["calls"] > 0)
     df["night_per_1000"] = (df["night_calls"] * per).round(2)
