@@ -126,3 +126,25 @@ def test_normalisers():
                                      "employer", "self", "spouse", "contact", "friend"]
     assert normalize_outcomes(pd.Series(["拒接", "忙线", "空号", "ANSWERED"])).tolist() == [
         "rejected", "busy", "unreachable", "answered"]
+
+
+def test_jsonl_log_with_epoch_numbers_and_the_graph_untouched(tmp_path):
+    from conftest import ticket, write_tickets
+
+    write_tickets(tmp_path / "t.csv", [ticket(1)])
+    rows = [{"callid": "J1", "account": ACCOUNT, "debtor_id": DEBTOR, "vendor": "甲",
+             "collector": "A1", "call_time": 1740841200000, "callee": int(MOBILE),
+             "relationship": "self", "duration": 83, "outcome": "ANSWERED"}]
+    (tmp_path / "calls.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    with DuckDBStore(tmp_path / "s.duckdb") as s:
+        ingest([tmp_path / "t.csv"], s)
+        before = s.fingerprint(), s.counts()
+        ingest([tmp_path / "calls.jsonl"], s)
+        after = s.fingerprint(), s.counts()
+        calls = s.calls()
+    # Calls never change the graph: ring detection sees the same data with or without them.
+    assert before == after
+    assert calls[["call_id", "dialled", "relation", "duration_s"]].values.tolist() == [
+        ["J1", "+86" + MOBILE, "self", 83.0]]
+    assert str(calls.loc[0, "called_at"]) == "2025-03-01 23:00:00"
