@@ -83,6 +83,11 @@ def test_blank_relation_lets_the_dialled_number_decide(tmp_path):
              call(4, "2025-03-01 13:00", number=MOTHER, relation="本人")]  # relation decides
     with store_with(tmp_path, calls, [complaint()]) as s:
         assert _row(s)["third_party_calls"] == 1
+    # A masked number in the log: its visible digits decide.
+    calls = [call(1, "2025-03-01 10:00", number="138****0001"),
+             call(2, "2025-03-01 11:00", number="137****0002")]
+    with store_with(tmp_path, calls, [complaint()], "m.duckdb") as s:
+        assert _row(s)["third_party_calls"] == 1
     # The call-back number on the ticket is the debtor's too.
     with store_with(tmp_path, [call(1, "2025-03-01 10:00", number=MOTHER)],
                     [complaint(contact_phone=MOTHER)], "b.duckdb") as s:

@@ -17,9 +17,11 @@ anyone but the debtor. Each is one code here:
     it is filled (anything but ``self`` is a third party: family, colleague, employer,
     emergency contact, contact-list entry); when it is blank the dialled number is
     compared with the debtor's own numbers (registered and call-back phones from the
-    complaints, see :mod:`ringgraph.analysis.conduct.link`). A blank relation with no own
-    number known, or a masked or missing dialled number, decides nothing: such a call is
-    neither the debtor's nor a third party's. Its count is the number of such calls.
+    complaints, see :mod:`ringgraph.analysis.conduct.link`); a masked dialled number
+    (``138****0001``) is the debtor's when its visible digits fit one of theirs, and a third
+    party's when they fit none. A blank relation with no own number known, or no dialled
+    number, decides nothing: such a call is neither the debtor's nor a third party's. Its
+    count is the number of such calls.
 
 A call "to the debtor" (for ``OVER_3_CALLS_PER_DAY``) is one with relation ``self``, or a
 blank relation and a dialled number among the debtor's own.
@@ -50,15 +52,18 @@ base AS (
     SELECT l.complaint_id, l.how, k.i, k.call_id, k.called_at, k.agency, k.collector_id,
         k.relation, k.dialled, k.dialled_kind, c.received_at,
         (hour(k.called_at) >= {NIGHT_STARTS} OR hour(k.called_at) < {NIGHT_ENDS}) AS night,
-        o.phone IS NOT NULL AS dialled_own, h.complaint_id IS NOT NULL AS knows_own
+        EXISTS (SELECT 1 FROM own_of o WHERE o.complaint_id = l.complaint_id
+            AND (o.phone = k.dialled OR (k.dialled_kind = 'masked'
+                 AND o.phone LIKE '+86' || replace(substr(k.dialled, 8), '*', '_'))))
+            AS dialled_own,
+        h.complaint_id IS NOT NULL AS knows_own
     FROM links l JOIN k USING (i) JOIN comp c USING (complaint_id)
-    LEFT JOIN own_of o ON o.complaint_id = l.complaint_id AND o.phone = k.dialled
     LEFT JOIN has_own h ON h.complaint_id = l.complaint_id
 )
 SELECT *,
     relation = 'self' OR (relation = '' AND dialled_own) AS to_self,
     (relation NOT IN ('', 'self')) OR (relation = '' AND NOT dialled_own AND knows_own
-        AND dialled <> '' AND dialled_kind <> 'masked') AS third,
+        AND dialled <> '') AS third,
     received_at IS NULL OR (called_at >= received_at - to_days(CAST(? AS INTEGER))
         AND called_at < received_at) AS in_window
 FROM base
@@ -122,7 +127,7 @@ calls AS (
 judged AS (
     SELECT *, relation = 'self' OR (relation = '' AND dialled_own) AS to_self,
         (relation NOT IN ('', 'self')) OR (relation = '' AND NOT dialled_own AND knows_own
-            AND dialled <> '' AND dialled_kind <> 'masked') AS third
+            AND dialled <> '') AS third
     FROM calls
 ),
 nth AS (
