@@ -37,8 +37,8 @@ _LISTS = ("call_id", "loan_account", "collector_id", "called_at", "dialled", "di
 _NIGHT = "(toInteger(substring(x, 11, 2)) >= 22 OR toInteger(substring(x, 11, 2)) < 8)"
 
 
-def calls_cypher(cypher) -> tuple[str, str]:
-    """(write, read) queries of one namespace's :class:`~ringgraph.store.neo4j_cypher.Cypher`."""
+def calls_cypher(cypher) -> tuple[str, str, str]:
+    """(write, read, count) queries of one namespace's :class:`~ringgraph.store.neo4j_cypher.Cypher`."""
     debtor, agency, ns = cypher.key("_Debtor"), cypher.key("_Agency"), cypher.ns
     new = "[i IN range(0, size(r.call_id) - 1) WHERE NOT r.call_id[i] IN e.call_id]"
     appends = ", ".join(f"e.{c} = e.{c} + [i IN new | r.{c}[i]]" for c in _LISTS)
@@ -59,10 +59,10 @@ def calls_cypher(cypher) -> tuple[str, str]:
         "ELSE m END), "
         "e.last = reduce(m = e.called_at[0], x IN e.called_at | CASE WHEN x > m THEN x "
         "ELSE m END)")
-    read = (f"MATCH (d:`{debtor}`)-[e:`{CALLS_REL}`]->(a:`{agency}`) "
-            "RETURN d.debtor_id, a.key, e.loan_key, "
-            + ", ".join(f"e.{c}" for c in _LISTS))
-    return write, read
+    match = f"MATCH (d:`{debtor}`)-[e:`{CALLS_REL}`]->(a:`{agency}`) "
+    read = match + "RETURN d.debtor_id, a.key, e.loan_key, " + ", ".join(
+        f"e.{c}" for c in _LISTS)
+    return write, read, match + "RETURN coalesce(sum(e.calls), 0)"
 
 
 def call_groups(calls: pd.DataFrame) -> list[dict]:
@@ -101,7 +101,7 @@ class CallLogMixin:
     """``write_calls`` and ``calls`` for :class:`~ringgraph.store.neo4j_store.Neo4jStore`."""
 
     def write_calls(self, calls: pd.DataFrame, progress: Progress = SILENT) -> int:
-        write, _ = calls_cypher(self.cypher)
+        write = calls_cypher(self.cypher)[0]
         before = self._call_count()
         groups = call_groups(calls)
         with progress.task("writing calls", total=len(groups)) as task:
@@ -109,11 +109,9 @@ class CallLogMixin:
         return self._call_count() - before
 
     def calls(self) -> pd.DataFrame:
-        _, read = calls_cypher(self.cypher)
+        read = calls_cypher(self.cypher)[1]
         frame = calls_frame(calls_from_rows(self._read(read)))
         return frame.sort_values("call_id", kind="stable").reset_index(drop=True)
 
     def _call_count(self) -> int:
-        _, read = calls_cypher(self.cypher)
-        count = read.split(" RETURN ")[0] + " RETURN coalesce(sum(e.calls), 0)"
-        return int(self._read(count)[0][0])
+        return int(self._read(calls_cypher(self.cypher)[2])[0][0])
