@@ -28,15 +28,18 @@ from etl import sources
 from etl.read import SUPPORTED_SUFFIXES, EmptyExport, ExportError, RawTable, iter_export
 from etl.report import FileReport, IngestReport  # noqa: F401 - part of this module's API
 from etl.resolve import ResolveParams, resolve_orgs
+from etl.calls import call_rows, derive_call_ids
 from etl.transfer_ids import derive_transfer_ids
 
 ID_MISSING = "ID_MISSING"
 REQUIRED_MISSING = "REQUIRED_MISSING"
 DUPLICATE_ID_CONFLICT = "DUPLICATE_ID_CONFLICT"
 
-_ID_FIELD = {schema.COMPLAINT: "complaint_id", schema.TRANSFER: "transfer_id"}
-_FIELDS = {schema.COMPLAINT: schema.COMPLAINT_FIELDS, schema.TRANSFER: schema.TRANSFER_FIELDS}
-_REQUIRED = {schema.COMPLAINT: schema.COMPLAINT_REQUIRED, schema.TRANSFER: schema.TRANSFER_REQUIRED}
+_ID_FIELD = {schema.COMPLAINT: "complaint_id", schema.TRANSFER: "transfer_id",
+             schema.CALL: "call_id"}
+_FIELDS = schema.FIELDS_OF
+_REQUIRED = {schema.COMPLAINT: schema.COMPLAINT_REQUIRED, schema.TRANSFER: schema.TRANSFER_REQUIRED,
+             schema.CALL: schema.CALL_REQUIRED}
 
 
 def discover(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -251,7 +254,10 @@ def _ingest_file(path: Path, name: str, run: _Run) -> None:
             fr = run.file(table.source, table.kind, table.unmapped_headers)
             fr.records += table.records
             fr.suggested_mapping.update(table.suggested)
-            if table.derived_ids:
+            if table.derived_ids and table.kind == schema.CALL:
+                table.frame["call_id"] = derive_call_ids(table.frame, twins)
+                fr.note = "no call ids: call ids derived from content"
+            elif table.derived_ids:
                 table.frame["transfer_id"] = derive_transfer_ids(table.frame, twins)
                 fr.note = "no serial numbers: transfer ids derived from content"
             if table.records == 0:
@@ -312,7 +318,13 @@ def _load_batch(table: RawTable, run: _Run) -> None:
                                    columns=["source", "row", "field", "reason", "message"])
         issues = read_issues.iloc[:0]
         records = pd.DataFrame(columns=["kind", "record_id", "content_hash", "source", "row"])
-        if len(load):
+        if len(load) and kind == schema.CALL:
+            load, issues, quarantine = _load_calls(load, quarantine, read_issues, run)
+            records = pd.DataFrame({
+                "kind": kind, "record_id": load["call_id"],
+                "content_hash": load["content_hash"], "source": load["source"],
+                "row": load["row"]})
+        elif len(load):
             if kind == schema.COMPLAINT:
                 keys = normalize_org_names(load["agent_org"])["key"]
                 merges = resolve_orgs(keys[keys != ""].value_counts().to_dict(),
@@ -340,3 +352,18 @@ def _load_batch(table: RawTable, run: _Run) -> None:
     fr.quarantined += len(quarantine)
     run.q_reasons.update(quarantine["reason"].tolist())
     run.issue_reasons.update(issues["reason"].tolist())
+
+
+def _load_calls(load: pd.DataFrame, quarantine: pd.DataFrame, read_issues: pd.DataFrame,
+                run: _Run) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Normalise and write one chunk of calls to the store's ``calls`` table (not the
+    graph); rows without a usable time or link go to quarantine instead of ``load``."""
+    calls, issues, bad = call_rows(load, run.as_of)
+    run.store.write_calls(calls, run.progress)
+    load = load[~load["row"].isin(bad["row"])]
+    read_issues = read_issues[read_issues["row"].isin(load["row"])]
+    issues = pd.concat([x for x in (read_issues, issues) if len(x)] or [read_issues],
+                       ignore_index=True)
+    quarantine = pd.concat([x for x in (quarantine, bad) if len(x)] or [quarantine],
+                           ignore_index=True)
+    return load, issues, quarantine

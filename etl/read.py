@@ -34,7 +34,7 @@ class RawTable:
     """One sheet of one export, mapped to canonical field names (all values strings)."""
 
     source: str                     # path relative to the ingested folder
-    kind: str                       # schema.COMPLAINT or schema.TRANSFER
+    kind: str                       # schema.COMPLAINT, TRANSFER or CALL
     frame: pd.DataFrame             # canonical columns + "row" (1-based record number)
     raw_headers: list[str]
     unmapped_headers: list[str]
@@ -69,11 +69,14 @@ def map_headers(headers: list[str], mapping: dict[str, str] | None = None
 def _kind_of(fields: set[str], name: str, headers: list[str]) -> str:
     if "complaint_id" in fields:
         return schema.COMPLAINT
+    if "called_at" in fields and fields & schema.CALL_MARKERS:
+        return schema.CALL
     # A statement without serial numbers is still a statement: ids are derived on ingest.
     if "payee_account" in fields:
         return schema.TRANSFER
     raise ExportError(
-        f"{name}: required field complaint_id (or payee_account) not found; "
+        f"{name}: required field complaint_id (or payee_account, or called_at for a "
+        f"call log) not found; "
         f"headers seen: {', '.join(map(str, headers))}"
     )
 
@@ -85,7 +88,9 @@ def _table(name: str, headers: list[str], records: list[tuple[int, list]],
     padded, oversized fields truncated, NULs stripped)."""
     by_pos, unmapped = map_headers(headers, mapping)
     kind = _kind_of(set(by_pos.values()), name, headers)
-    fields = schema.COMPLAINT_FIELDS if kind == schema.COMPLAINT else schema.TRANSFER_FIELDS
+    if kind == schema.CALL:
+        by_pos, unmapped = schema.call_fields(by_pos, unmapped, headers)
+    fields = schema.FIELDS_OF[kind]
     width = len(headers)
     good_rows: list[int] = []
     good: list[list] = []
@@ -128,7 +133,8 @@ def _table(name: str, headers: list[str], records: list[tuple[int, list]],
                    message=f"{n} fields where the header has {width}: padded with empty fields")
               for r, n in short]
     issues += _clean_cells(frame, [f for f in fields if cols[f]], name)
-    derived = kind == schema.TRANSFER and "transfer_id" not in by_pos.values()
+    derived = (kind == schema.TRANSFER and "transfer_id" not in by_pos.values()) or (
+        kind == schema.CALL and "call_id" not in by_pos.values())
     return RawTable(source=name, kind=kind, frame=frame, raw_headers=[str(h) for h in headers],
                     unmapped_headers=unmapped, quarantine=quarantine, records=len(records),
                     field_issues=issues, derived_ids=derived,

@@ -1,6 +1,7 @@
-"""Canonical schemas of the two source types and the header synonyms that map onto them.
+"""Canonical schemas of the three source types and the header synonyms that map onto them.
 
-Institutions export complaint tickets and fee-transfer records with their own headers. The
+Institutions export complaint tickets, fee-transfer records and collection call logs with
+their own headers. The
 reader maps every header it sees to one canonical field through ``HEADER_SYNONYMS`` (a
 header is compared after stripping whitespace, brackets with units, and case).
 
@@ -14,8 +15,42 @@ from __future__ import annotations
 
 import re
 
-from ringgraph.core.records import (COMPLAINT, COMPLAINT_FIELDS, COMPLAINT_REQUIRED,  # noqa: F401
+from ringgraph.core.records import (CALL, CALL_FIELDS, CALL_REQUIRED,  # noqa: F401
+                                     COMPLAINT, COMPLAINT_FIELDS, COMPLAINT_REQUIRED,
                                      TRANSFER, TRANSFER_FIELDS, TRANSFER_REQUIRED)
+
+# Collection call logs (see CALL_ALIASES for headers shared with complaints).
+_CALL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "call_id": ("通话编号", "呼叫编号", "通话流水号", "呼叫流水号", "录音编号", "话单编号",
+                "call_id", "callid", "uniqueid", "call_no", "call_record_id", "cdr_id"),
+    "debtor_id_number": ("债务人证件号", "债务人证件号码", "债务人身份证号", "债务人身份证",
+                         "debtor_id_number", "debtor_id", "debtor_id_no", "debtor_id_card",
+                         "借款人证件号", "借款人证件号码"),
+    "agency": ("催收机构", "委外机构", "催收公司", "委外催收机构", "外包机构", "vendor",
+               "collection_agency", "agency_name", "vendor_name", "催收团队"),
+    "collector_id": ("催收员", "坐席工号", "催收员工号", "坐席", "坐席号", "工号", "催收人员",
+                     "collector", "collector_id", "agent_id", "seat_id", "operator_id",
+                     "staff_id", "坐席id", "催收员id"),
+    "called_at": ("拨打时间", "呼叫开始时间", "通话时间", "呼叫时间", "外呼时间", "拨号时间",
+                  "通话开始时间", "call_start", "call_time", "called_at", "call_start_time",
+                  "start_time", "calldate", "call_date", "dial_time", "开始时间"),
+    "dialled_number": ("被叫号码", "拨打号码", "联系号码", "被叫", "外呼号码", "被叫电话",
+                       "callee", "callee_number", "dialed_number", "dialled_number",
+                       "called_number", "to_number", "dst", "phone_dialed", "拨出号码"),
+    "callee_relation": ("关系", "联系人关系", "与债务人关系", "与借款人关系", "被叫关系",
+                        "relation", "relationship", "callee_relation", "contact_relation",
+                        "与客户关系", "号码关系"),
+    "duration_s": ("通话时长", "时长", "通话秒数", "billsec", "duration", "talk_time",
+                   "call_duration", "duration_s", "talk_duration", "通话时间长度"),
+    "outcome": ("呼叫结果", "接通状态", "通话结果", "通话状态", "拨打结果", "disposition",
+                "outcome", "call_result", "call_status", "call_outcome", "接听状态"),
+}
+# Headers a call log shares with complaint tickets or transfers mean the call's field there.
+CALL_ALIASES: dict[str, str] = {"id_number": "debtor_id_number", "agent_org": "agency",
+                                "transfer_id": "call_id", "agent_name": "collector_id"}
+# A file with a call time and one of these is a call log (when it is no complaint export).
+CALL_MARKERS = frozenset({"dialled_number", "collector_id", "callee_relation", "duration_s",
+                          "outcome", "call_id"})
 
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "complaint_id": ("工单编号", "投诉编号", "工单号", "投诉单号", "complaint_id", "ticket_id",
@@ -34,7 +69,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "id_number": ("证件号码", "身份证号", "证件号", "身份证号码", "id_number", "id_card_no",
                   "id_card", "id_card_number", "id_no", "idno", "identity_no", "cert_id",
                   "national_id", "citizen_id", "borrower_id_card", "客户证件号", "借款人身份证号",
-                  "投诉人证件号码", "身份证"),
+                  "投诉人证件号码", "身份证", "客户证件号码"),
     "phone": ("预留手机号", "手机号", "注册手机号", "手机号码", "phone", "registered_mobile",
               "mobile", "mobile_no", "phone_no", "phone_number", "cellphone", "user_mobile",
               "customer_mobile", "reserved_mobile", "bound_mobile", "借款人手机号", "绑定手机号",
@@ -50,7 +85,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
                     "放款机构", "金融机构"),
     "loan_account": ("贷款账号", "借款合同号", "卡号", "loan_account", "loan_no", "loan_id",
                      "contract_no", "contract_id", "account_no", "card_no", "loan_number",
-                     "借据号", "合同编号", "贷款合同号", "借款编号", "信用卡号"),
+                     "借据号", "合同编号", "贷款合同号", "借款编号", "信用卡号", "合同号", "account",
+                     "贷款编号", "借款账号", "loan_account_no", "案件账号"),
     "overdue_amount": ("逾期金额", "欠款金额", "逾期本金", "overdue_amount", "overdue",
                        "overdue_balance", "outstanding", "outstanding_amount", "debt_amount",
                        "arrears", "amount_due", "loan_amount", "欠款", "待还金额", "逾期总额",
@@ -117,6 +153,29 @@ def header_key(header: str) -> str:
     return _SEPARATORS.sub("_", h.casefold())
 
 
+HEADER_SYNONYMS.update(_CALL_SYNONYMS)
+
 SYNONYM_INDEX: dict[str, str] = {
     header_key(s): field for field, syns in HEADER_SYNONYMS.items() for s in syns
 }
+
+FIELDS_OF: dict[str, tuple[str, ...]] = {COMPLAINT: COMPLAINT_FIELDS, TRANSFER: TRANSFER_FIELDS,
+                                         CALL: CALL_FIELDS}
+
+
+def call_fields(by_pos: dict[int, str], unmapped: list[str], headers: list
+                ) -> tuple[dict[int, str], list[str]]:
+    """A call log's headers shared with complaints (身份证号, agency) name its call fields
+    (:data:`CALL_ALIASES`); the first header of a field wins, as in ``etl.read.map_headers``.
+
+    >>> call_fields({0: "id_number", 1: "debtor_id_number"}, [], ["身份证号", "债务人证件号"])
+    ({0: 'debtor_id_number'}, ['债务人证件号'])
+    """
+    out: dict[int, str] = {}
+    for pos in sorted(by_pos):
+        fld = CALL_ALIASES.get(by_pos[pos], by_pos[pos])
+        if fld in out.values():
+            unmapped = unmapped + [str(headers[pos])]
+        else:
+            out[pos] = fld
+    return out, unmapped

@@ -29,6 +29,13 @@ def derive_transfer_ids(frame: pd.DataFrame, twins: dict[str, int]) -> pd.Series
     amt = vals["amount"].str.replace(",", "", regex=False)
     amt = amt.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
     vals["amount"] = amt.str.replace(r"^(\d+\.\d*?)0+$", r"\1", regex=True)
+    return stable_ids(vals, twins, "D")
+
+
+def stable_ids(vals: pd.DataFrame, twins: dict[str, int], prefix: str) -> pd.Series:
+    """``prefix`` + 16 hex digits per row: a hash of the row's values and its position among
+    identical twins (``twins`` carries earlier chunks' counts and is updated in place)."""
+    frame = vals
     h = pd.Series(np.char.mod("%016x", pd.util.hash_pandas_object(vals, index=False).to_numpy()),
                   index=frame.index, dtype=object)
     pos = h.groupby(h, sort=False).cumcount() + h.map(twins).fillna(0).astype("int64")
@@ -37,4 +44,4 @@ def derive_transfer_ids(frame: pd.DataFrame, twins: dict[str, int]) -> pd.Series
     twins.update((counts + before).to_dict())
     key = pd.DataFrame({"h": h, "pos": pos.astype("int64")})
     ids = np.char.mod("%016x", pd.util.hash_pandas_object(key, index=False).to_numpy())
-    return pd.Series(np.char.add("D", ids), index=frame.index, dtype=object)
+    return pd.Series(np.char.add(prefix, ids), index=frame.index, dtype=object)

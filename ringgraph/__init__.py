@@ -66,6 +66,11 @@ _EXPORTS = {
     "training_params": "ringgraph.analysis.learned_fit",
     "expected_calibration_error": "ringgraph.analysis.learned",
     "reliability_plot": "ringgraph.viz",
+    # Collection conduct (issue 18): complaints' allegations against the call logs.
+    "triage": "ringgraph.analysis.conduct.triage",
+    "conduct": "ringgraph.analysis.conduct.triage",
+    "agency_compliance": "ringgraph.analysis.conduct.triage",
+    "allegations": "ringgraph.analysis.conduct.allegations",
 }
 
 

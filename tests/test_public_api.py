@@ -14,7 +14,8 @@ def test_every_public_name_resolves():
         assert value is not None, name
     assert isinstance(ringgraph.investigate, types.ModuleType)
     for fn in ("open_store", "ingest", "simulate", "project", "detect_rings", "find_rings",
-               "export_pack", "verify_pack", "get_detector", "rings_table"):
+               "export_pack", "verify_pack", "get_detector", "rings_table", "triage",
+               "conduct", "agency_compliance", "allegations"):
         assert callable(getattr(ringgraph, fn)) and not isinstance(
             getattr(ringgraph, fn), types.ModuleType), fn
 

@@ -8,12 +8,13 @@
     ringgraph export --ring RG0001 --out evidence/RG0001 ; ringgraph verify evidence/RG0001.zip
     ringgraph mapping suggest EXPORT.csv     # a header mapping for an unseen export
     ringgraph neo4j start|stop|status|import
+    ringgraph triage --by-agency agencies.csv   # complaints' allegations vs call logs
 
 The group, shared options and exit codes live in :mod:`ringgraph.cli.app`.
 """
 
 from ringgraph.cli import (detect, evaluate, export, ingest, link, mapping, neo4j,  # noqa: F401
-                           review, simulate, train)
+                           review, simulate, train, triage)
 from ringgraph.cli.app import cli, main
 
 __all__ = ["cli", "main"]

@@ -263,6 +263,16 @@ def account_key(value: str) -> str:
     return re.sub(r"[\s-]", "", fold_digits(clean(value)))
 
 
+def account_keys(s: pd.Series) -> pd.Series:
+    """:func:`account_key` for a whole column, upper-cased (contract numbers carry letters);
+    masked digits (``*``) are kept so a caller can tell a masked account.
+
+    >>> account_keys(pd.Series(["6222 0212-3456 7890", "ht-2024 001", "6222****1234"])).tolist()
+    ['6222021234567890', 'HT2024001', '6222****1234']
+    """
+    return clean_digits(s).str.replace(r"[\s\-]", "", regex=True).str.upper()
+
+
 def document_keys(value: str) -> list[str]:
     """Document keys a value could be: ``sha256:<hex>`` for a file hash, ``cert:<NO>``.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 COMPLAINT = "complaint"
 TRANSFER = "transfer"
+CALL = "call"
 
 # Canonical complaint fields, in export order.
 COMPLAINT_FIELDS: tuple[str, ...] = (
@@ -45,3 +46,18 @@ TRANSFER_FIELDS: tuple[str, ...] = (
     "memo",             # transfer memo
 )
 TRANSFER_REQUIRED: tuple[str, ...] = ("transfer_id", "payee_account")
+
+# Canonical collection-call fields (the lender's own call log, one row per call placed).
+CALL_FIELDS: tuple[str, ...] = (
+    "call_id",            # call record id; derived from content when the log has none
+    "loan_account",       # loan / contract / card account the call collects on
+    "debtor_id_number",   # debtor's resident ID
+    "agency",             # collection agency (委外机构), or the lender's own team
+    "collector_id",       # collector / agent seat id (坐席工号)
+    "called_at",          # when the call was placed (naive → Asia/Shanghai)
+    "dialled_number",     # the number dialled
+    "callee_relation",    # relation of the callee to the debtor (often blank)
+    "duration_s",         # talk time: "83", "1分23秒", "00:01:23"
+    "outcome",            # answered / no answer / busy / rejected …
+)
+CALL_REQUIRED: tuple[str, ...] = ("call_id", "called_at")

@@ -22,6 +22,11 @@ QUARANTINE_COLUMNS = ("source", "row", "reason", "field", "message", "raw")
 FIELD_ISSUE_COLUMNS = ("source", "row", "field", "reason", "message")
 DUPLICATE_COLUMNS = ("source", "row", "record_id", "kept_source", "kept_row")
 RECORD_COLUMNS = ("kind", "record_id", "content_hash", "source", "row")
+# The stored form of a collection call (etl.calls writes it): keys normalised, called_at a
+# naive Asia/Shanghai timestamp, relation and outcome as codes, provenance last.
+CALL_COLUMNS = ("call_id", "loan_account", "loan_key", "debtor_id", "agency", "collector_id",
+                "called_at", "dialled", "dialled_kind", "relation", "duration_s", "outcome",
+                "source", "row")
 
 
 def check_frames(nodes: pd.DataFrame, edges: pd.DataFrame) -> None:
@@ -44,6 +49,25 @@ def first_of_each(frame: pd.DataFrame, identity: list[str]) -> pd.DataFrame:
     order = frame.assign(_row=pd.to_numeric(frame["row"], errors="coerce"))
     order = order.sort_values(identity + ["source", "_row"], kind="stable", na_position="last")
     return order.drop_duplicates(identity, keep="first").drop(columns="_row")
+
+
+def calls_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Calls in ``CALL_COLUMNS`` with the stored dtypes: what both stores write and return."""
+    out = frame.reindex(columns=list(CALL_COLUMNS))
+    data = {}
+    for c in out.columns:
+        col = out[c]
+        if c == "called_at":
+            data[c] = pd.to_datetime(col).astype("datetime64[ns]")
+        elif c == "duration_s":
+            data[c] = pd.to_numeric(col, errors="coerce").astype("float64")
+        elif c == "row":
+            data[c] = pd.to_numeric(col, errors="coerce").astype("int64")
+        else:
+            # A million-row read is already object text without nulls: convert only if not.
+            col = col if col.dtype == object else col.astype(object)
+            data[c] = col.where(col.notna(), "") if col.isna().any() else col
+    return pd.DataFrame(data).reset_index(drop=True)
 
 
 class StoreError(RingGraphError):
@@ -154,6 +178,28 @@ class GraphStore(abc.ABC):
         """Replace the report of run number ``run`` (stores override this with an update;
         the fallback appends, which :func:`incomplete_run` reads the same way)."""
         self.record_run(report_json)
+
+    # -- collection calls (a table beside the graph) ---------------------------------
+    def write_calls(self, calls: pd.DataFrame, progress: Progress = SILENT) -> int:
+        """Upsert calls (``CALL_COLUMNS``) by ``call_id``, first provenance wins; returns
+        how many were new."""
+        raise NotImplementedError(f"{self.name} store keeps no call logs")
+
+    def calls(self) -> pd.DataFrame:
+        """Every call (``CALL_COLUMNS``, ``called_at`` as ``datetime64``), by ``call_id``."""
+        raise NotImplementedError(f"{self.name} store keeps no call logs")
+
+    def calls_connection(self):
+        """A DuckDB connection whose view ``k`` holds every call (``CALL_COLUMNS`` plus
+        ``i``, a row number): where triage's SQL runs. Default: :meth:`calls` in a fresh
+        in-memory database; the DuckDB store answers in its own file, without a copy."""
+        import duckdb
+        import numpy as np
+
+        con = duckdb.connect(":memory:")
+        calls = self.calls()
+        con.register("k", calls.assign(i=np.arange(len(calls), dtype=np.int64)))
+        return con
 
     # -- lifecycle ---------------------------------------------------------------
     def close(self) -> None:  # pragma: no cover - overridden

@@ -33,6 +33,12 @@ _DDL = (
         kind VARCHAR NOT NULL, record_id VARCHAR NOT NULL, content_hash VARCHAR,
         source VARCHAR, "row" BIGINT)""",
     "CREATE TABLE IF NOT EXISTS runs (run INTEGER PRIMARY KEY, report VARCHAR)",
+    # Collection calls: a table beside the graph, never nodes (millions of rows).
+    """CREATE TABLE IF NOT EXISTS calls (
+        call_id VARCHAR NOT NULL, loan_account VARCHAR, loan_key VARCHAR, debtor_id VARCHAR,
+        agency VARCHAR, collector_id VARCHAR, called_at TIMESTAMP, dialled VARCHAR,
+        dialled_kind VARCHAR, relation VARCHAR, duration_s DOUBLE, outcome VARCHAR,
+        source VARCHAR, "row" BIGINT)""",
 )
 
 # The big tables have no primary key: an anti-join insert is ~9x faster than ON CONFLICT
@@ -52,6 +58,10 @@ _INSERT_DUPLICATES = """INSERT INTO duplicates SELECT source, "row", record_id,
 _INSERT_RECORDS = """INSERT INTO records SELECT i.kind, i.record_id, i.content_hash,
     i.source, i."row" FROM incoming i ANTI JOIN records r
     ON r.kind = i.kind AND r.record_id = i.record_id"""
+
+_INSERT_CALLS = """INSERT INTO calls SELECT i.* FROM incoming i ANTI JOIN calls c
+    ON c.call_id = i.call_id"""
+_READ_CALLS = "SELECT * FROM calls ORDER BY call_id"
 
 _TABLE_QUERIES = {
     "quarantine": 'SELECT * FROM quarantine ORDER BY source, "row"',

@@ -18,10 +18,11 @@ from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.duckdb_sql import (_DDL, _INSERT_DUPLICATES, _INSERT_EDGES,  # noqa: F401
                                          _INSERT_ISSUES, _INSERT_NODES, _INSERT_QUARANTINE,
                                          _INSERT_RECORDS, _REVIEW_DDL, _TABLE_QUERIES)
+from ringgraph.store.duckdb_sql import _INSERT_CALLS, _READ_CALLS
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
                    RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
-from ringgraph.store.base import RING_ID_COLUMNS, VERDICT_COLUMNS
+from ringgraph.store.base import CALL_COLUMNS, RING_ID_COLUMNS, VERDICT_COLUMNS, calls_frame
 
 _CHUNK = 500_000
 
@@ -110,7 +111,7 @@ class DuckDBStore(GraphStore):
     def _count_of(self, sql: str) -> int:
         table = sql.split()[2]
         if table not in ("nodes", "edges", "quarantine", "field_issues", "duplicates",
-                         "records"):
+                         "records", "calls"):
             raise ValueError(f"not a store table: {table!r}")
         return self._run(f"SELECT count(*) FROM {table}")[0][0]  # noqa: S608
 
@@ -143,6 +144,32 @@ class DuckDBStore(GraphStore):
         except BaseException as exc:
             self._rollback(exc)
             raise
+
+    def write_calls(self, calls: pd.DataFrame, progress: Progress = SILENT) -> int:
+        frame = calls_frame(calls)
+        self._run("BEGIN TRANSACTION")
+        try:
+            with progress.task("writing calls", total=len(frame)) as t:
+                n = self._insert(_INSERT_CALLS, frame, t)
+            self._run("COMMIT")
+        except BaseException as exc:
+            self._rollback(exc)
+            raise
+        return n
+
+    def calls(self) -> pd.DataFrame:
+        if not self._has_table("calls"):
+            return calls_frame(pd.DataFrame(columns=list(CALL_COLUMNS)))
+        return calls_frame(self._df(_READ_CALLS))
+
+    def calls_connection(self):
+        # A cursor of its own: temp views and registrations never clash with the store's.
+        con = self.con.cursor()
+        if self._has_table("calls"):
+            con.execute("CREATE OR REPLACE TEMP VIEW k AS SELECT rowid AS i, * FROM calls")
+        else:
+            con.register("k", self.calls().assign(i=pd.Series([], dtype="int64")))
+        return con
 
     def _rollback(self, exc: BaseException) -> None:
         """Roll back after ``exc``; raise a one-line :class:`OutputError` when the cause
@@ -347,3 +374,4 @@ def _typed(frame: pd.DataFrame, columns) -> pd.DataFrame:
         else:
             out[c] = out[c].astype(object).where(out[c].notna(), None)
     return out
+

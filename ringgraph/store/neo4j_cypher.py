@@ -35,7 +35,7 @@ from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARAN
 DEFAULT_NAMESPACE = "RingGraph"
 NAMESPACE_ENV = "RINGGRAPH_NEO4J_NAMESPACE"
 BOOKKEEPING_LABELS = ("_Meta", "_Quarantine", "_FieldIssue", "_Duplicate", "_Record", "_Run",
-                      "_Verdict", "_RingId")
+                      "_Verdict", "_RingId", "_Debtor", "_Agency")
 _NAMESPACE_RE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,39}\Z")
 _NODE_RETURN = ("n.key AS key, n.name AS name, n.props AS props, n.source AS source, "
                 "n.row AS row, n.at AS at")
@@ -197,6 +197,10 @@ class Cypher:
             f"FOR (n:`{self.key('_Run')}`) REQUIRE n.run IS UNIQUE")
         add("CONSTRAINT", f"ringgraph_{self.key('_RingId')}_id",
             f"FOR (n:`{self.key('_RingId')}`) REQUIRE n.ring_id IS UNIQUE")
+        # Collection calls (ringgraph.store.neo4j_calls): debtors and agencies by key.
+        for label in ("_Debtor", "_Agency"):
+            add("CONSTRAINT", f"ringgraph_{self.key(label)}_key",
+                f"FOR (n:`{self.key(label)}`) REQUIRE n.key IS UNIQUE")
         return tuple(out), tuple(names)
 
     def _bookkeeping_merge(self, name: str) -> str:

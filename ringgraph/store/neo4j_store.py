@@ -54,6 +54,7 @@ from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARAN
                    first_of_each)
 from ringgraph.store.neo4j_connect import (Connection, connection_from_env, open_driver,
                                            retry_seconds)
+from ringgraph.store.neo4j_calls import CallLogMixin
 from ringgraph.store.neo4j_cypher import cypher_for
 from ringgraph.store.base import RING_ID_COLUMNS, VERDICT_COLUMNS
 from ringgraph.store.neo4j_errors import classify
@@ -69,7 +70,7 @@ READ_FETCH = 20_000
 _SPEC = {(s.src, s.rel, s.dst): s for s in m.RELATIONSHIPS}
 
 
-class Neo4jStore(GraphStore):
+class Neo4jStore(CallLogMixin, GraphStore):
     """Graph store in a Neo4j 5 database.
 
     Parameters
