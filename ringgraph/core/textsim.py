@@ -180,3 +180,61 @@ def background_similarity(texts: list[str], pairs: int = 400, seed: int = 0,
         if x or y:
             sims.append(len(x & y) / len(x | y))
     return float(np.mean(sims)) if sims else 0.0
+
+
+# Signatures instead of texts: a pooled store (ringgraph.pool) holds no complaint text, only
+# each text's MinHash signature, so the scoring signals compare signatures instead.
+SHARE_PERM = 128   # permutations of a shared signature: ~0.04 error on one pair's estimate
+
+
+def signatures_to_hex(sig: np.ndarray) -> list[str]:
+    """One fixed-width hex string per signature row (16 hex digits per permutation).
+
+    >>> signatures_to_hex(np.array([[1, 255]], dtype=np.uint64))
+    ['000000000000000100000000000000ff']
+    """
+    return ["".join(f"{int(v):016x}" for v in row) for row in np.asarray(sig, np.uint64)]
+
+
+def signatures_from_hex(values) -> np.ndarray:
+    """Inverse of :func:`signatures_to_hex`; an empty value is a blank signature (it
+    matches nothing).
+
+    >>> signatures_from_hex(["000000000000000100000000000000ff", ""]).tolist()[0]
+    [1, 255]
+    """
+    vals = ["" if v is None or v != v else str(v) for v in values]
+    width = max((len(v) for v in vals), default=0) // 16
+    out = np.full((len(vals), width), _MAX, dtype=np.uint64)
+    for i, v in enumerate(vals):
+        if v:
+            out[i] = np.frombuffer(bytes.fromhex(v), dtype=">u8").astype(np.uint64)
+    return out
+
+
+def mean_signature_similarity(sig: np.ndarray) -> float:
+    """Mean pairwise estimated Jaccard of signature rows (``mean_jaccard`` of the texts,
+    estimated).
+
+    >>> s = minhash_signatures(["我因疫情失业无力还款", "我因疫情失业无力还款"], num_perm=16)
+    >>> mean_signature_similarity(s)
+    1.0
+    """
+    n = len(sig)
+    if n < 2:
+        return 0.0
+    a, b = np.triu_indices(n, k=1)
+    return float(estimate_similarity(sig, a, b).mean())
+
+
+def background_signature_similarity(sig: np.ndarray, pairs: int = 400, seed: int = 0) -> float:
+    """:func:`background_similarity` estimated from signatures (same random pairs)."""
+    n = len(sig)
+    if n < 2:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n, pairs)
+    b = (a + rng.integers(1, n, pairs)) % n
+    both_blank = (sig[a] == _MAX).all(axis=1) & (sig[b] == _MAX).all(axis=1)
+    sims = estimate_similarity(sig, a, b)[~both_blank]
+    return float(sims.mean()) if len(sims) else 0.0
