@@ -75,6 +75,7 @@ class ScenarioConfig:
     export_style: str = "bank"
     damaged_files: bool = False
     profile: str = "default"
+    lenders: int = 0
 
     def __post_init__(self) -> None:
         if int(self.complaints) != self.complaints or self.complaints < 300:
@@ -96,6 +97,8 @@ class ScenarioConfig:
             raise ValueError("export_style must be 'bank' or 'platform'")
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
+        if self.lenders and not 2 <= int(self.lenders) <= 22:
+            raise ValueError("lenders must be 0 (one combined export) or 2..22")
         if self.start >= self.end:
             raise ValueError("start must be before end")
 
@@ -115,6 +118,8 @@ class ScenarioConfig:
         d = asdict(self)
         if d["profile"] == "default":
             del d["profile"]
+        if not d["lenders"]:   # likewise for scenarios that are not split over lenders
+            del d["lenders"]
         return d
 
     @classmethod

@@ -26,13 +26,17 @@ from ringgraph.cli.app import cli, progress
               show_default=True,
               help="platform: JSON Lines with nested fields and payments without serials.")
 @click.option("--damaged", is_flag=True, help="Also write damaged/: one damaged export per kind.")
+@click.option("--lenders", type=click.IntRange(min=0, max=22), default=0, show_default=True,
+              help="Split the exports over N lenders (lender-01/ …, 2..22), rings spread "
+                   "across them; 0: one combined export.")
 def simulate(complaints: int, seed: int, out: Path, rings: int | None,
-             camouflage: float | None, profile: str, export_style: str, damaged: bool) -> None:
+             camouflage: float | None, profile: str, export_style: str, damaged: bool,
+             lenders: int = 0) -> None:
     """Write a labelled scenario: raw exports as institutions produce them + ground truth."""
     from simulator import ScenarioConfig, simulate as run
 
     kwargs = {"complaints": complaints, "seed": seed, "profile": profile,
-              "export_style": export_style, "damaged_files": damaged}
+              "export_style": export_style, "damaged_files": damaged, "lenders": lenders}
     if rings is not None:
         kwargs["rings"] = rings
     if camouflage is not None:
