@@ -42,7 +42,7 @@ def one_seed(seed: int, complaints: int, n_lenders: int, key: str, work: Path) -
     folders = sorted(scen.glob("lender-*"))
     t0 = time.perf_counter()
     with DuckDBStore(work / f"all{seed}.duckdb") as store:
-        ingest(folders, store)
+        ingest([scen], store)   # every lender-*/ folder (truth/ is skipped)
         raw = ring_metrics(detect_rings(store, "leiden").labels(), truth)
     t_raw = time.perf_counter() - t0
     alone, packs = [], []

@@ -13,6 +13,7 @@ duplicate truth keep the row numbers of the combined files, which are not writte
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ringgraph.core.records import COMPLAINT_FIELDS, TRANSFER_FIELDS
 from simulator import fields, table, vocab
@@ -82,6 +83,11 @@ def write_lender_exports(run, files: dict[str, dict]) -> dict[str, dict]:
     inst_all = np.concatenate([run.all_c["institution"],
                                run.all_c["institution"][run.dup_src]])
     rows_all = np.concatenate(run.orders)
+    # A row that reuses another's ticket id (an id-conflict defect) is an error inside one
+    # export: it stays with the lender of the id's first row.
+    ids = pd.Series(run.cells["complaint_id"][: len(inst_all)]).astype(str).str.strip()
+    first = pd.Series(np.arange(len(ids))).groupby(ids.to_numpy()).transform("min")
+    inst_all = inst_all[first.to_numpy()]
     payer_lender = _payer_lenders(run)
     for rel in [r for r in files if r.startswith("exports/")]:
         (run.out / rel).unlink()

@@ -81,10 +81,11 @@ def _frames(pack: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def load_packs(store: GraphStore, packs: list[dict], progress: Progress = SILENT
-               ) -> dict[str, str]:
-    """Write every pack into ``store``; returns ticket id → lender. Refuses a ticket id two
-    lenders both shared (one line naming the lenders)."""
+               ) -> tuple[dict[str, str], dict[str, set]]:
+    """Write every pack into ``store``; returns ticket id → lender and, per lender, the
+    identifiers its own pack holds. Refuses a ticket id two lenders both shared."""
     owner: dict[str, str] = {}
+    held: dict[str, set] = {}
     with progress.task("loading share packs", total=len(packs)) as t:
         for pack in packs:
             nodes, edges = _frames(pack)
@@ -94,9 +95,13 @@ def load_packs(store: GraphStore, packs: list[dict], progress: Progress = SILENT
                 raise InputError(f"{pack['path']}: {len(clash)} ticket ids also shared by "
                                  f"{owner[clash[0]]}; give each lender its own id prefix")
             owner.update(dict.fromkeys(ids, pack["lender"]))
+            certs = [m.props_of(p).get("cert_no") for p in
+                     nodes.loc[nodes["label"] == m.DOCUMENT, "props"]]
+            held.setdefault(pack["lender"], set()).update(
+                set(nodes["key"]) | {c for c in certs if c})
             store.write(nodes, edges)
             t.advance()
-    return owner
+    return owner, held
 
 
 def lender_folder(lender: str) -> str:
@@ -114,7 +119,7 @@ def pool_packs(paths: list[Path], store: GraphStore, out: Path, *, seed: int = 0
     fingerprint = check_fingerprints(packs)
     if store.counts().get(m.COMPLAINT, 0):
         raise InputError("the pooled store already holds complaints: pool into an empty store")
-    owner = load_packs(store, packs, progress)
+    owner, held = load_packs(store, packs, progress)
     # detect_rings' two steps, kept apart only to read the graph's incidence afterwards.
     graph = project(store, progress=progress)
     result = find_rings(graph, get_detector("leiden", seed=seed), names=identifier_names(store),
@@ -129,7 +134,7 @@ def pool_packs(paths: list[Path], store: GraphStore, out: Path, *, seed: int = 0
     links = _own_links(result, graph)
     lenders = sorted({p["lender"] for p in packs})
     for lender in lenders:
-        rings = [_lender_ring(r, lender, owner, links) for r in flagged
+        rings = [_lender_ring(r, lender, owner, links, held[lender]) for r in flagged
                  if any(owner.get(c) == lender for c in r.complaint_ids)]
         (out / lender_folder(lender)).mkdir(exist_ok=True)
         write_json(out / lender_folder(lender) / "rings.json", {
@@ -166,8 +171,10 @@ def _own_links(result, graph) -> dict[str, list[tuple[str, str]]]:
     return links
 
 
-def _lender_ring(ring, lender: str, owner: dict[str, str], links: dict) -> dict:
-    """What one lender may see of a ring: its own tickets, ring-level counts only."""
+def _lender_ring(ring, lender: str, owner: dict[str, str], links: dict, held: set) -> dict:
+    """What one lender may see of a ring: its own tickets, ring-level counts only, and
+    only tokens its own pack holds (a token of another lender's value would invite the
+    key-holding lender to guess that value)."""
     own = sorted(c for c in ring.complaint_ids if owner.get(c) == lender)
     per_lender = pd.Series([owner.get(c, "") for c in ring.complaint_ids]).value_counts()
     f = ring.features
@@ -175,7 +182,8 @@ def _lender_ring(ring, lender: str, owner: dict[str, str], links: dict) -> dict:
         "ring_id": ring.ring_id, "score": ring.score,
         "own_complaints": [{"complaint_id": c,
                             "linked_by": [{"type": t, "token": k}
-                                          for t, k in sorted(set(links.get(c, [])))]}
+                                          for t, k in sorted(set(links.get(c, [])))
+                                          if k in held]}
                            for c in own],
         "lenders": int(len(per_lender)),
         "complaints_by_lender": {k: int(v) for k, v in sorted(per_lender.items())},
