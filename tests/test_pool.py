@@ -190,3 +190,17 @@ def test_pool_on_neo4j(lenders, neo4j, tmp_path, monkeypatch):
     assert main(["pool", *map(str, lenders["packs"]), "--out", str(out),
                  "--store", "neo4j"]) == 0
     assert (out / "rings.csv").read_bytes() == (lenders["out"] / "rings.csv").read_bytes()
+
+
+def test_pool_view_cli_shows_own_members_masked(lenders, monkeypatch, capsys):
+    lender, db = next((k, v) for k, v in lenders["stores"].items() if json.loads(
+        (lenders["out"] / lender_folder(k) / "rings.json").read_text())["rings"])
+    monkeypatch.setenv(POOL_KEY_ENV, KEY)
+    assert main(["pool-view", "--db", str(db), "--result",
+                 str(lenders["out"] / lender_folder(lender) / "rings.json")]) == 0
+    out = capsys.readouterr().out
+    owner = pd.read_csv(lenders["scenario"] / "truth" / "lenders.csv", dtype=str)
+    mine = owner.loc[owner["lender"] == lender, "complaint_id"]
+    assert "others:" in out and any(c in out for c in mine)
+    raw = {v for v in _raw_values(db) if "*" not in v}   # masked at the source already
+    assert not [v for v in raw if v in out], "pool-view printed personal data unmasked"

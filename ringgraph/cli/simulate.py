@@ -35,6 +35,9 @@ def simulate(complaints: int, seed: int, out: Path, rings: int | None,
     """Write a labelled scenario: raw exports as institutions produce them + ground truth."""
     from simulator import ScenarioConfig, simulate as run
 
+    if lenders == 1:
+        raise click.BadParameter("one lender is no split: use 0 or 2..22", param_hint="--lenders")
+
     kwargs = {"complaints": complaints, "seed": seed, "profile": profile,
               "export_style": export_style, "damaged_files": damaged, "lenders": lenders}
     if rings is not None:
