@@ -204,3 +204,24 @@ def test_pool_view_cli_shows_own_members_masked(lenders, monkeypatch, capsys):
     assert "others:" in out and any(c in out for c in mine)
     raw = {v for v in _raw_values(db) if "*" not in v}   # masked at the source already
     assert not [v for v in raw if v in out], "pool-view printed personal data unmasked"
+
+
+def test_export_of_a_pooled_ring_keeps_other_lenders_as_counts(lenders, tmp_path,
+                                                              monkeypatch):
+    from ringgraph.evidence import verify_pack
+
+    lender, db = next((k, v) for k, v in lenders["stores"].items() if json.loads(
+        (lenders["out"] / lender_folder(k) / "rings.json").read_text())["rings"])
+    monkeypatch.setenv(POOL_KEY_ENV, KEY)
+    result = lenders["out"] / lender_folder(lender) / "rings.json"
+    assert main(["export", "--pooled", str(result), "--ring", "top", "--db", str(db),
+                 "--out", str(tmp_path / "case")]) == 0
+    assert verify_pack(tmp_path / "case.zip").ok
+    ring = json.loads((tmp_path / "case" / "ring.json").read_text(encoding="utf-8"))
+    assert "pooled" in json.dumps(ring, ensure_ascii=False)
+    owner = pd.read_csv(lenders["scenario"] / "truth" / "lenders.csv", dtype=str)
+    foreign = owner.loc[owner["lender"] != lender, "complaint_id"].tolist()
+    for path in (tmp_path / "case").iterdir():
+        if path.suffix in (".csv", ".json", ".html", ".graphml"):
+            text = path.read_text(encoding="utf-8")
+            assert not [c for c in foreign if c in text], path.name

@@ -34,8 +34,15 @@ def pool(packs: tuple[Path, ...], out: Path, store_kind: str | None, seed: int) 
         # Our own pooled store of an earlier run: a pool is rebuilt from its packs.
         db.unlink()
         (out / (POOLED_DB + ".wal")).unlink(missing_ok=True)
-    with open_store(str(db), kind=kind) as store:
-        record = pool_packs(list(packs), store, out, seed=seed, progress=progress())
+    try:
+        with open_store(str(db), kind=kind) as store:
+            record = pool_packs(list(packs), store, out, seed=seed, progress=progress())
+    except BaseException:
+        # A pooled store this run created and could not finish is of no use to anyone.
+        if kind == "duckdb" and not (out / "pool.json").is_file():
+            db.unlink(missing_ok=True)
+            (out / (POOLED_DB + ".wal")).unlink(missing_ok=True)
+        raise
     click.echo(f"pooled {len(record['packs'])} packs ({record['complaints']} complaints, key "
                f"fingerprint {record['key_fingerprint']}): {record['rings_flagged']} rings "
                f"flagged; wrote {out / 'rings.csv'} and a for-<lender>/rings.json per lender")

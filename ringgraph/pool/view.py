@@ -74,6 +74,9 @@ def pooled_rings(store: GraphStore, result_path: Path, key: str) -> list[PooledR
             rows.append({"complaint_id": c["complaint_id"], "linked_by": linked})
         own = pd.DataFrame(rows, columns=["complaint_id", "linked_by"]).merge(
             complaints, on="complaint_id", how="left")
+        if own["person"].isna().any():
+            raise InputError(f"{result_path}: ring {r['ring_id']} names complaints this "
+                             f"store does not hold; is it {data['lender']}'s store?")
         others = {k: v for k, v in r["complaints_by_lender"].items() if k != data["lender"]}
         views.append(PooledRingView(r["ring_id"], r["score"], r["lenders"], r["facts"],
                                     r["evidence_kinds"], others, own))
