@@ -45,22 +45,32 @@ def one_seed(seed: int, complaints: int, n_lenders: int, key: str, work: Path) -
         ingest([scen], store)   # every lender-*/ folder (truth/ is skipped)
         raw = ring_metrics(detect_rings(store, "leiden").labels(), truth)
     t_raw = time.perf_counter() - t0
-    alone, packs = [], []
+    alone, packs, caught = [], [], set()
     t0 = time.perf_counter()
     for folder in folders:
         with DuckDBStore(work / f"{folder.name}-{seed}.duckdb") as store:
             ingest([folder], store)
-            alone.append(ring_metrics(detect_rings(store, "leiden").labels(), truth)["f1"])
+            labels = detect_rings(store, "leiden").labels()
+            alone.append(ring_metrics(labels, truth)["f1"])
+            caught |= set(labels["complaint_id"])
             write_share_pack(store, work / f"pack-{folder.name}-{seed}", key)
         packs.append(work / f"pack-{folder.name}-{seed}")
     with DuckDBStore(work / f"pool{seed}.duckdb") as store:
         pool_packs(packs, store, work / f"pooled{seed}")
     pooled = ring_metrics(pd.read_csv(work / f"pooled{seed}" / "rings.csv", dtype=str), truth)
     t_pool = time.perf_counter() - t0
+    ring = truth[truth["ring_id"] != ""]
+    slices = ring.merge(pd.read_csv(scen / "truth" / "lenders.csv", dtype=str),
+                        on="complaint_id").groupby(["ring_id", "lender"]).size()
     return {"seed": seed, "raw_f1": raw["f1"], "raw_p": raw["precision"],
             "raw_r": raw["recall"], "pool_f1": pooled["f1"], "pool_p": pooled["precision"],
             "pool_r": pooled["recall"], "alone_best": max(alone),
-            "alone_median": float(np.median(alone)), "t_raw_s": round(t_raw, 1),
+            "alone_median": float(np.median(alone)),
+            # ring complaints flagged by their own lender alone (in any ring, even a
+            # fragment that matches no true ring)
+            "alone_flagged": round(ring["complaint_id"].isin(caught).mean(), 3),
+            "slice_median": float(slices.median()), "slice_max": int(slices.max()),
+            "t_raw_s": round(t_raw, 1),
             "t_share_pool_s": round(t_pool, 1)}
 
 

@@ -129,20 +129,23 @@ def _share_edges(e: pd.DataFrame, new_key: dict[str, pd.Series], key: str) -> pd
     word (what the projection's fee rule reads), its serial as a token."""
     e = e.reset_index(drop=True).copy()
     for end in ("src", "dst"):
-        e[f"{end}_key"] = [new_key[lbl].get(k, k) for lbl, k in
-                           zip(e[f"{end}_label"].tolist(), e[f"{end}_key"].astype(str).tolist())]
+        keys = e[f"{end}_key"].astype(str)
+        out = keys.copy()
+        for lbl, mapping in new_key.items():
+            sel = (e[f"{end}_label"] == lbl).to_numpy()
+            if sel.any():
+                out[sel] = keys[sel].map(mapping).fillna(keys[sel])
+        e[f"{end}_key"] = out
     words = ProjectionParams().everyday_memo_words
     paid = (e["rel"] == m.PAID).to_numpy()
-    props = []
-    for p, is_paid in zip(e["props"].tolist(), paid.tolist()):
-        if not is_paid:
-            props.append("{}")
-            continue
+    props = np.full(len(e), "{}", dtype=object)
+    # Only transfers carry properties the pool reads: one JSON document per transfer.
+    for i, p in zip(np.flatnonzero(paid).tolist(), e.loc[paid, "props"].tolist()):
         d = m.props_of(p)
         memo = str(d.get("memo") or "")
-        props.append(json.dumps({"amount": d.get("amount"),
-                                 "memo": next((w for w in words if w in memo), "")},
-                                ensure_ascii=False, sort_keys=True))
+        props[i] = json.dumps({"amount": d.get("amount"),
+                               "memo": next((w for w in words if w in memo), "")},
+                              ensure_ascii=False, sort_keys=True)
     e["props"] = props
     e["eid"] = np.where(paid, tokens(m.PAID, e["eid"].fillna("").to_numpy(), key),
                         e["eid"].fillna("").to_numpy(dtype=object))
