@@ -88,8 +88,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(one_seed(seed, args.complaints, args.lenders, key, Path(tmp)))
             print(rows[-1], file=sys.stderr)
     df = pd.DataFrame(rows)
-    print(df.to_markdown(index=False, floatfmt=".3f") if args.markdown
-          else df.to_string(index=False))
+    if args.markdown:
+        print("| " + " | ".join(df.columns) + " |")
+        print("|" + " --- |" * len(df.columns))
+        for row in df.itertuples(index=False):
+            print("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v)
+                                    for v in row) + " |")
+    else:
+        print(df.to_string(index=False))
     gap = (df["raw_f1"] - df["pool_f1"]).max()
     print(f"largest (raw - pooled) F1 gap: {gap:.3f}")
     return 0
