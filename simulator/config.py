@@ -99,6 +99,8 @@ class ScenarioConfig:
             raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
         if self.lenders and not 2 <= int(self.lenders) <= 22:
             raise ValueError("lenders must be 0 (one combined export) or 2..22")
+        if self.lenders and self.export_style != "bank":
+            raise ValueError("lenders write their own CSV layouts: export_style must be 'bank'")
         if self.start >= self.end:
             raise ValueError("start must be before end")
 

@@ -37,6 +37,9 @@ def simulate(complaints: int, seed: int, out: Path, rings: int | None,
 
     if lenders == 1:
         raise click.BadParameter("one lender is no split: use 0 or 2..22", param_hint="--lenders")
+    if lenders and export_style != "bank":
+        raise click.BadParameter("lenders write their own CSV layouts; drop --export-style",
+                                 param_hint="--lenders")
 
     kwargs = {"complaints": complaints, "seed": seed, "profile": profile,
               "export_style": export_style, "damaged_files": damaged, "lenders": lenders}
