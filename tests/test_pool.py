@@ -225,3 +225,21 @@ def test_export_of_a_pooled_ring_keeps_other_lenders_as_counts(lenders, tmp_path
         if path.suffix in (".csv", ".json", ".html", ".graphml"):
             text = path.read_text(encoding="utf-8")
             assert not [c for c in foreign if c in text], path.name
+
+
+def test_bad_packs_and_clashing_tickets_are_one_line_errors(lenders, tmp_path, monkeypatch,
+                                                           capsys):
+    monkeypatch.setenv(POOL_KEY_ENV, KEY)
+    (tmp_path / "notapack").mkdir()
+    assert main(["pool", str(tmp_path / "notapack"), "--out", str(tmp_path / "o1")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "not a share pack" in err
+    db = next(iter(lenders["stores"].values()))
+    assert main(["share", "--db", str(db), "--out", str(tmp_path / "twin"),
+                 "--institution", "某某孪生银行"]) == 0
+    capsys.readouterr()
+    assert main(["pool", str(lenders["packs"][0]), str(tmp_path / "twin"),
+                 "--out", str(tmp_path / "o2")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "ticket ids also shared by" in err
+    assert not (tmp_path / "o2" / "pooled.duckdb").exists()   # nothing half-made left

@@ -50,18 +50,20 @@ def pool(packs: tuple[Path, ...], out: Path, store_kind: str | None, seed: int) 
 
 @cli.command("pool-view")
 @db_option
+@store_option
 @click.option("--result", "result_path", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="for-<lender>/rings.json from `ringgraph pool`.")
 @click.option("--ring", "ring_id", default=None, help="Show only this ring.")
-def pool_view(db: str | None, result_path: Path, ring_id: str | None) -> None:
+def pool_view(db: str | None, store_kind: str | None, result_path: Path,
+              ring_id: str | None) -> None:
     """Re-identify your own members of pooled rings (RINGGRAPH_POOL_KEY) and show them."""
     from ringgraph.core.redact import mask
     from ringgraph.pool.tokens import pool_key
     from ringgraph.pool.view import pooled_rings
 
     key = pool_key()
-    with open_store(db or default_db(), read_only=True) as store:
+    with open_store(db or default_db(), read_only=True, kind=resolve_kind(store_kind)) as store:
         views = pooled_rings(store, result_path, key)
     if ring_id:
         views = [v for v in views if v.ring_id == ring_id]

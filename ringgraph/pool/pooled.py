@@ -80,28 +80,37 @@ def _frames(pack: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return nodes, edges
 
 
-def load_packs(store: GraphStore, packs: list[dict], progress: Progress = SILENT
-               ) -> tuple[dict[str, str], dict[str, set]]:
-    """Write every pack into ``store``; returns ticket id → lender and, per lender, the
-    identifiers its own pack holds. Refuses a ticket id two lenders both shared."""
+def ticket_owners(packs: list[dict]) -> dict[str, str]:
+    """Ticket id → lender over all packs, read before anything is loaded. Refuses a ticket
+    id two lenders both shared (one line naming both)."""
     owner: dict[str, str] = {}
+    for pack in packs:
+        nodes = pd.read_csv(Path(pack["path"]) / NODES, usecols=["label", "key"], dtype=str,
+                            keep_default_na=False, encoding="utf-8")
+        ids = nodes.loc[nodes["label"] == m.COMPLAINT, "key"].tolist()
+        clash = sorted(set(ids) & set(owner))
+        if clash:
+            raise InputError(f"{pack['path']}: {len(clash)} ticket ids also shared by "
+                             f"{owner[clash[0]]}; give each lender its own id prefix")
+        owner.update(dict.fromkeys(ids, pack["lender"]))
+    return owner
+
+
+def load_packs(store: GraphStore, packs: list[dict], progress: Progress = SILENT
+               ) -> dict[str, set]:
+    """Write every pack into ``store``; returns, per lender, the identifiers (node keys and
+    certificate numbers) its own pack holds."""
     held: dict[str, set] = {}
     with progress.task("loading share packs", total=len(packs)) as t:
         for pack in packs:
             nodes, edges = _frames(pack)
-            ids = nodes.loc[nodes["label"] == m.COMPLAINT, "key"].tolist()
-            clash = sorted(set(ids) & set(owner))
-            if clash:
-                raise InputError(f"{pack['path']}: {len(clash)} ticket ids also shared by "
-                                 f"{owner[clash[0]]}; give each lender its own id prefix")
-            owner.update(dict.fromkeys(ids, pack["lender"]))
             certs = [m.props_of(p).get("cert_no") for p in
                      nodes.loc[nodes["label"] == m.DOCUMENT, "props"]]
             held.setdefault(pack["lender"], set()).update(
                 set(nodes["key"]) | {c for c in certs if c})
             store.write(nodes, edges)
             t.advance()
-    return owner, held
+    return held
 
 
 def lender_folder(lender: str) -> str:
@@ -119,7 +128,8 @@ def pool_packs(paths: list[Path], store: GraphStore, out: Path, *, seed: int = 0
     fingerprint = check_fingerprints(packs)
     if store.counts().get(m.COMPLAINT, 0):
         raise InputError("the pooled store already holds complaints: pool into an empty store")
-    owner, held = load_packs(store, packs, progress)
+    owner = ticket_owners(packs)
+    held = load_packs(store, packs, progress)
     # detect_rings' two steps, kept apart only to read the graph's incidence afterwards.
     graph = project(store, progress=progress)
     result = find_rings(graph, get_detector("leiden", seed=seed), names=identifier_names(store),
