@@ -193,7 +193,8 @@ def signatures_to_hex(sig: np.ndarray) -> list[str]:
     >>> signatures_to_hex(np.array([[1, 255]], dtype=np.uint64))
     ['000000000000000100000000000000ff']
     """
-    return ["".join(f"{int(v):016x}" for v in row) for row in np.asarray(sig, np.uint64)]
+    big = np.ascontiguousarray(np.asarray(sig, np.uint64).astype(">u8"))
+    return [row.tobytes().hex() for row in big]
 
 
 def signatures_from_hex(values) -> np.ndarray:
@@ -206,9 +207,10 @@ def signatures_from_hex(values) -> np.ndarray:
     vals = ["" if v is None or v != v else str(v) for v in values]
     width = max((len(v) for v in vals), default=0) // 16
     out = np.full((len(vals), width), _MAX, dtype=np.uint64)
-    for i, v in enumerate(vals):
-        if v:
-            out[i] = np.frombuffer(bytes.fromhex(v), dtype=">u8").astype(np.uint64)
+    full = [i for i, v in enumerate(vals) if len(v) == 16 * width and width]
+    if full:
+        raw = bytes.fromhex("".join(vals[i] for i in full))
+        out[full] = np.frombuffer(raw, dtype=">u8").reshape(len(full), width).astype(np.uint64)
     return out
 
 
