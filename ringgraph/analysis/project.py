@@ -344,9 +344,9 @@ def shared_signatures(complaints: pd.DataFrame, idx) -> np.ndarray | None:
     then compared as texts."""
     if "signature" not in complaints.columns:
         return None
-    from ringgraph.core.textsim import signatures_from_hex
+    from ringgraph.core.textsim import signatures_from_text
 
-    return signatures_from_hex(complaints["signature"].to_numpy()[np.asarray(idx)])
+    return signatures_from_text(complaints["signature"].to_numpy()[np.asarray(idx)])
 
 
 def project(store: GraphStore, params: ProjectionParams | None = None,

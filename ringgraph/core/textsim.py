@@ -10,6 +10,8 @@ is then estimated from its signatures.
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 
 _MAX = np.iinfo(np.uint64).max
@@ -187,30 +189,34 @@ def background_similarity(texts: list[str], pairs: int = 400, seed: int = 0,
 SHARE_PERM = 128   # permutations of a shared signature: ~0.04 error on one pair's estimate
 
 
-def signatures_to_hex(sig: np.ndarray) -> list[str]:
-    """One fixed-width hex string per signature row (16 hex digits per permutation).
+def signatures_to_text(sig: np.ndarray) -> list[str]:
+    """One base64 string per signature row, keeping the low 32 bits of each minimum
+    (b-bit MinHash: two different minima agree by chance once in 2³², which moves no
+    estimate), so a shared signature of 128 values is 684 characters.
 
-    >>> signatures_to_hex(np.array([[1, 255]], dtype=np.uint64))
-    ['000000000000000100000000000000ff']
+    >>> signatures_to_text(np.array([[1, 255]], dtype=np.uint64))
+    ['AAAAAQAAAP8=']
     """
-    big = np.ascontiguousarray(np.asarray(sig, np.uint64).astype(">u8"))
-    return [row.tobytes().hex() for row in big]
+    low = np.ascontiguousarray((np.asarray(sig, np.uint64) & np.uint64(0xFFFFFFFF))
+                               .astype(">u4"))
+    return [base64.b64encode(row.tobytes()).decode("ascii") for row in low]
 
 
-def signatures_from_hex(values) -> np.ndarray:
-    """Inverse of :func:`signatures_to_hex`; an empty value is a blank signature (it
-    matches nothing).
+def signatures_from_text(values) -> np.ndarray:
+    """Inverse of :func:`signatures_to_text` (uint64 rows; a blank signature, or an empty
+    value, is all maximal values and matches nothing).
 
-    >>> signatures_from_hex(["000000000000000100000000000000ff", ""]).tolist()[0]
+    >>> signatures_from_text(["AAAAAQAAAP8=", ""]).tolist()[0]
     [1, 255]
     """
     vals = ["" if v is None or v != v else str(v) for v in values]
-    width = max((len(v) for v in vals), default=0) // 16
+    raw = [base64.b64decode(v) if v else b"" for v in vals]
+    width = max((len(r) for r in raw), default=0) // 4
     out = np.full((len(vals), width), _MAX, dtype=np.uint64)
-    full = [i for i, v in enumerate(vals) if len(v) == 16 * width and width]
+    full = [i for i, r in enumerate(raw) if width and len(r) == 4 * width]
     if full:
-        raw = bytes.fromhex("".join(vals[i] for i in full))
-        out[full] = np.frombuffer(raw, dtype=">u8").reshape(len(full), width).astype(np.uint64)
+        low = np.frombuffer(b"".join(raw[i] for i in full), dtype=">u4").reshape(len(full), width)
+        out[full] = np.where(low == 0xFFFFFFFF, _MAX, low.astype(np.uint64))
     return out
 
 

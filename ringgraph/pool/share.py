@@ -22,7 +22,7 @@ from ringgraph.core import model as m
 from ringgraph.core.errors import InputError
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.core.settings import ProjectionParams
-from ringgraph.core.textsim import SHARE_PERM, minhash_signatures, signatures_to_hex
+from ringgraph.core.textsim import SHARE_PERM, minhash_signatures, signatures_to_text
 from ringgraph.evidence.manifest import write_manifest
 from ringgraph.core.atomic import write_text
 from ringgraph.pool.tokens import (OPTIONAL, TOKENISED, is_clear_service, key_fingerprint,
@@ -56,11 +56,13 @@ def share_frames(store: GraphStore, key: str, labels: tuple[str, ...], lender: s
     """The store's graph frames with every key of ``labels`` tokenised, personal display
     values dropped, texts as signatures (see the module docstring)."""
     nodes, edges = store.nodes(), store.edges()
+    empty = nodes.iloc[:0]
+    by_label = {lbl: part for lbl, part in nodes.groupby("label", sort=True)}
     with progress.task("tokenising identifiers", total=3) as t:
-        new_key = {lbl: _key_map(nodes[nodes["label"] == lbl]["key"], lbl, labels, key)
+        new_key = {lbl: _key_map(by_label.get(lbl, empty)["key"], lbl, labels, key)
                    for lbl in m.NODE_LABELS}
         t.advance()
-        out_nodes = pd.concat([_share_nodes(store, nodes[nodes["label"] == lbl], lbl,
+        out_nodes = pd.concat([_share_nodes(store, by_label.get(lbl, empty), lbl,
                                             new_key[lbl], labels, key)
                                for lbl in m.NODE_LABELS], ignore_index=True)
         t.advance()
@@ -97,7 +99,7 @@ def _share_nodes(store: GraphStore, n: pd.DataFrame, label: str, new_key: pd.Ser
     names = n["name"].fillna("").astype(str)
     if label == m.COMPLAINT:
         texts = [str(p.get("text") or "") for p in props]
-        sig = signatures_to_hex(minhash_signatures(texts, num_perm=SHARE_PERM,
+        sig = signatures_to_text(minhash_signatures(texts, num_perm=SHARE_PERM,
                                                    seed=minhash_seed(key)))
         rows = [{**{f: p.get(f) for f in COMPLAINT_FIELDS}, SIGNATURE: s}
                 for p, s in zip(props, sig)]
@@ -179,7 +181,8 @@ def write_share_pack(store: GraphStore, out: Path, key: str, *, lender: str | No
     counts = nodes["label"].value_counts()
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "lender": lender,
                 "key_fingerprint": key_fingerprint(key), "tokenised": sorted(labels),
-                "minhash": {"num_perm": SHARE_PERM, "k": 4, "seed": "derived from the key"},
+                "minhash": {"num_perm": SHARE_PERM, "k": 4, "bits": 32,
+                            "seed": "derived from the key"},
                 "counts": {lbl: int(counts.get(lbl, 0)) for lbl in m.NODE_LABELS},
                 "relationships": int(len(edges))}
     fingerprint, _ = write_manifest(out, manifest, [NODES, EDGES])
