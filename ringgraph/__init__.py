@@ -57,6 +57,10 @@ _EXPORTS = {
     "network_view": "ringgraph.viz",
     "pr_curve_plot": "ringgraph.viz",
     "ScenarioConfig": "simulator",
+    "write_share_pack": "ringgraph.pool.share",
+    "pool_packs": "ringgraph.pool.pooled",
+    "pooled_rings": "ringgraph.pool.view",
+    "POOL_KEY_ENV": "ringgraph.pool.tokens",
     # The verdict loop (issue 15): verdicts on rings and the learned scorer.
     "LearnedScorer": "ringgraph.analysis.learned",
     "VERDICTS": "ringgraph.analysis.verdicts",

@@ -80,6 +80,7 @@ class ScenarioConfig:
     damaged_files: bool = False
     profile: str = "default"
     call_logs: bool = False
+    lenders: int = 0
 
     def __post_init__(self) -> None:
         if int(self.complaints) != self.complaints or self.complaints < 300:
@@ -101,6 +102,10 @@ class ScenarioConfig:
             raise ValueError("export_style must be 'bank' or 'platform'")
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
+        if self.lenders and not 2 <= int(self.lenders) <= 22:
+            raise ValueError("lenders must be 0 (one combined export) or 2..22")
+        if self.lenders and self.export_style != "bank":
+            raise ValueError("lenders write their own CSV layouts: export_style must be 'bank'")
         if self.start >= self.end:
             raise ValueError("start must be before end")
 
@@ -122,6 +127,8 @@ class ScenarioConfig:
             del d["profile"]
         if not d["call_logs"]:
             del d["call_logs"]
+        if not d["lenders"]:   # likewise for scenarios that are not split over lenders
+            del d["lenders"]
         return d
 
     @classmethod

@@ -20,8 +20,8 @@ from ringgraph.core.records import COMPLAINT_FIELDS, TRANSFER_FIELDS
 from simulator.layouts import EXPORT_HEADERS
 from ringgraph.core.progress import SILENT, Progress
 
-from simulator import (calls, damaged, defects, fields, negatives, payments, platform_export,
-                       render, rings, rows, table, wide)
+from simulator import (calls, damaged, defects, fields, lenders, negatives, payments,
+                       platform_export, render, rings, rows, table, wide)
 from simulator.config import GENERATOR_VERSION, ScenarioConfig
 from simulator.orgs import OrgNamer
 from simulator.people import People
@@ -104,6 +104,8 @@ def simulate(cfg: ScenarioConfig, out_dir: Path, progress: Progress = SILENT) ->
         wide.hard_negatives(run)
     _defect_budget(run)
     _population(run)
+    if cfg.lenders:
+        lenders.spread(run)
     _transfers(run)
     if cfg.call_logs:
         calls.plan(run)
@@ -123,7 +125,10 @@ def simulate(cfg: ScenarioConfig, out_dir: Path, progress: Progress = SILENT) ->
             run.child.terminate()
             run.child.join()
         raise
-    return _finish(run, _other_shapes(run, files))
+    files = _other_shapes(run, files)
+    if cfg.lenders:
+        files = lenders.write_lender_exports(run, files)
+    return _finish(run, files)
 
 
 def _other_shapes(run: _Run, files: dict[str, dict]) -> dict[str, dict]:

@@ -33,6 +33,8 @@ IDENT_TYPES = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG, m.DOCUMENT, CERT, m.PERS
 
 
 TEXT = m.TEXT   # derived link: near-duplicate complaint texts (not an identifier)
+SIGNATURE = "minhash"   # a pooled complaint's text signature (hex), in place of its text
+HOUSEHOLD = "household"   # a pooled borrower's household token, in place of name and ID
 
 
 @dataclass
@@ -151,7 +153,7 @@ def complaint_table(store: GraphStore) -> pd.DataFrame:
     store answers without shipping and parsing every property document in Python.
     """
     prop = {k: store.node_property(m.COMPLAINT, k)
-            for k in ("province", "demands", "received_at", "text")}
+            for k in ("province", "demands", "received_at", "text", SIGNATURE)}
     keys = prop["province"].index.astype(str)
     filed = store.edges((m.FILED,))
     person = filed.drop_duplicates("dst_key").set_index("dst_key")["src_key"]
@@ -163,6 +165,10 @@ def complaint_table(store: GraphStore) -> pd.DataFrame:
         "at": pd.to_datetime(prop["received_at"].reindex(keys), errors="coerce").to_numpy(),
         "text": prop["text"].reindex(keys).fillna("").to_numpy(dtype=object),
     })
+    # A pooled store (ringgraph.pool) carries MinHash signatures instead of texts.
+    sig = prop[SIGNATURE].reindex(keys)
+    if sig.notna().any():
+        out["signature"] = sig.fillna("").to_numpy(dtype=object)
     out = out.assign(**_borrower_columns(store, out["person"]))
     against = store.edge_ends((m.AGAINST,)).drop_duplicates("src_key").set_index("src_key")
     out["institution"] = out["complaint_id"].map(against["dst_key"]).fillna("").to_numpy(
@@ -187,16 +193,26 @@ def _borrower_columns(store: GraphStore, person: pd.Series) -> dict[str, np.ndar
     name = people.set_index("key")["name"].fillna("").astype(str) if len(people) else \
         pd.Series(dtype=object)
     p = person.astype(str)
-    surname = p.map(name).fillna("").str[:1]
-    # Masked IDs keep only the first four digits (the city); relatives share those too.
-    region = p.str.removeprefix("masked:").str.extract(r"^(\d{4})", expand=False).fillna("")
-    family = (surname != "") & (region != "")
-    household = np.where(family, surname + "|" + region, p).astype(object)
+    household = household_keys(p, p.map(name).fillna(""))
+    # A pooled store has tokens for keys and no names: the household came as a token.
+    pooled = store.node_property(m.PERSON, HOUSEHOLD).dropna()
+    if len(pooled):
+        household = np.where(p.isin(pooled.index), p.map(pooled), household).astype(object)
     owned = store.edge_ends((m.HAS_PHONE,))
     owned = owned[owned["src_label"] == m.PERSON].sort_values(["src_key", "dst_key"])
     phone = owned.drop_duplicates("src_key").set_index("src_key")["dst_key"]
     return {"household": household,
             "own_phone": p.map(phone).fillna("").to_numpy(dtype=object)}
+
+
+def household_keys(person: pd.Series, name: pd.Series) -> np.ndarray:
+    """Household of each borrower: surname + the city of the resident ID (its first four
+    digits, which masked IDs keep too); without both, the borrower's own key."""
+    p = person.astype(str)
+    surname = name.astype(str).str[:1]
+    region = p.str.removeprefix("masked:").str.extract(r"^(\d{4})", expand=False).fillna("")
+    family = (surname != "") & (region != "")
+    return np.where(family, surname + "|" + region, p).astype(object)
 
 
 def incidence_table(store: GraphStore, complaints: pd.DataFrame,
@@ -313,10 +329,24 @@ def _text_pairs(complaints: pd.DataFrame, pairs: pd.DataFrame, params: Projectio
     from ringgraph.core.textsim import minhash_signatures, similar_pairs
 
     linked = np.unique(np.concatenate([pairs["c"].to_numpy(), pairs["c2"].to_numpy()]))
-    sig = minhash_signatures(complaints["text"].to_numpy()[linked].tolist())
+    if "signature" in complaints.columns:
+        sig = shared_signatures(complaints, linked)[:, :24]
+    else:
+        sig = minhash_signatures(complaints["text"].to_numpy()[linked].tolist())
     a, b, sim = similar_pairs(sig, min_similarity=params.text_min_similarity)
     return pd.DataFrame({"c": linked[a], "c2": linked[b],
                          "w": params.trust.get(TEXT, 1.0) * sim})
+
+
+def shared_signatures(complaints: pd.DataFrame, idx) -> np.ndarray | None:
+    """The shared MinHash signatures of complaints ``idx`` (rows of ``complaints``) when
+    the complaints came from share packs (:mod:`ringgraph.pool`), else ``None``: texts are
+    then compared as texts."""
+    if "signature" not in complaints.columns:
+        return None
+    from ringgraph.core.textsim import signatures_from_text
+
+    return signatures_from_text(complaints["signature"].to_numpy()[np.asarray(idx)])
 
 
 def project(store: GraphStore, params: ProjectionParams | None = None,

@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ringgraph.analysis.project import CERT, ComplaintGraph
+from ringgraph.analysis.project import CERT, ComplaintGraph, shared_signatures
 from ringgraph.core import model as m
-from ringgraph.core.textsim import shingles
+from ringgraph.core.textsim import estimate_similarity, shingles
 
 STRONG_TYPES = (m.DOCUMENT, CERT)
 # Unrelated complaints share a few percent of their character 4-grams; one script filled
@@ -70,11 +70,17 @@ def _scripted(graph: ComplaintGraph, labels: np.ndarray, candidates: np.ndarray,
     """Candidates whose text is a near-duplicate (character-4-gram Jaccard at least
     ``SCRIPT_SIMILARITY``) of a core member's: the ring's script is their second thread."""
     out = np.zeros(graph.n, dtype=bool)
+    sig = shared_signatures(graph.complaints, np.arange(graph.n))
     texts = graph.complaints["text"].fillna("").astype(str).to_numpy()
     for comm in np.unique(labels[candidates]).tolist():
         members = np.flatnonzero(core & (labels == comm))
         members = members[np.linspace(0, len(members) - 1, min(sample, len(members)))
                           .astype(int)]
+        if sig is not None:   # pooled: signatures instead of texts
+            for i in np.flatnonzero(candidates & (labels == comm)).tolist():
+                sim = estimate_similarity(sig, np.full(len(members), i), members)
+                out[i] = bool((sim >= SCRIPT_SIMILARITY).any())
+            continue
         ref = [shingles(t) for t in texts[members]]
         for i in np.flatnonzero(candidates & (labels == comm)).tolist():
             a = shingles(texts[i])

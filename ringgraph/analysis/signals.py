@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ringgraph.analysis.project import ComplaintGraph
-from ringgraph.core.textsim import background_similarity, mean_jaccard
+from ringgraph.analysis.project import ComplaintGraph, shared_signatures
+from ringgraph.core.textsim import (background_signature_similarity, background_similarity,
+                                    mean_jaccard, mean_signature_similarity)
 
 PRESSURE = r"精神赔偿|媒体曝光|曝光"
 
@@ -77,7 +78,9 @@ def template_similarity(graph: ComplaintGraph, c: pd.DataFrame, sample: int) -> 
         # An evenly spread sample, not the first members: ids carry dates and sources.
         idx = sorted(members)
         idx = [idx[i] for i in np.linspace(0, len(idx) - 1, min(sample, len(idx))).astype(int)]
-        out[comm] = mean_jaccard(graph.complaints.loc[idx, "text"].tolist())
+        sig = shared_signatures(graph.complaints, idx)
+        out[comm] = (mean_jaccard(graph.complaints.loc[idx, "text"].tolist()) if sig is None
+                     else mean_signature_similarity(sig))
     return pd.Series(out, dtype=float)
 
 
@@ -85,6 +88,9 @@ def template_background(graph: ComplaintGraph, seed: int) -> float:
     """How alike two random complaints of this data are (see ``textsim``)."""
     if "text" not in graph.complaints.columns:
         return 0.0
+    sig = shared_signatures(graph.complaints, np.arange(graph.n))
+    if sig is not None:
+        return background_signature_similarity(sig, seed=seed)
     return background_similarity(graph.complaints["text"].tolist(), seed=seed)
 
 

@@ -14,7 +14,7 @@ The group, shared options and exit codes live in :mod:`ringgraph.cli.app`.
 """
 
 from ringgraph.cli import (detect, evaluate, export, ingest, link, mapping, neo4j,  # noqa: F401
-                           review, simulate, train, triage)
+                           pool, review, share, simulate, train, triage)
 from ringgraph.cli.app import cli, main
 
 __all__ = ["cli", "main"]

@@ -38,25 +38,35 @@ from ringgraph.cli.app import (UserError, allow_incomplete_option, cli, db_optio
 @click.option("--allow-stale", is_flag=True,
               help="Export even if the store's data changed since detection.")
 @allow_incomplete_option
+@click.option("--pooled", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="for-<lender>/rings.json of `ringgraph pool`: export your "
+                                 "own part of a pooled ring, the other lenders as counts "
+                                 "(needs $RINGGRAPH_POOL_KEY).")
 def export(ring_id: str, pii: str, db: str | None, store_kind: str | None,
            rings_json: Path | None, out: Path, allow_stale: bool,
-           allow_incomplete: bool) -> None:
+           allow_incomplete: bool, pooled: Path | None = None) -> None:
     """Write the evidence pack of one ring: report (HTML, PDF), network, CSV tables,
     GraphML, i2 link table, plots, manifest and hashes; then zip it."""
     from ringgraph.evidence import export_pack, make_redactor, verify_pack, zip_path_of
 
     make_redactor(pii)  # a missing pseudonym key fails before anything is read
     db = db or default_db()
-    result, rings_json = load_result(rings_json, db)
-    if ring_id == "top":
+    if pooled is not None:
+        folder = _export_pooled(db, pooled, ring_id, out, pii)
+        ring_id = _manifest_ring_id(folder)
+        result = None
+    else:
+        result, rings_json = load_result(rings_json, db)
+    if result is not None and ring_id == "top":
         if not result.flagged():
             raise UserError(f"--ring top: {rings_json} flags no ring")
         ring_id = result.flagged()[0].ring_id
     kind = resolve_kind(store_kind)
-    with open_store(db, read_only=True, kind=kind) as store:
-        require_complete(store, allow_incomplete)
-        folder = export_pack(store, result, ring_id, out, pii=pii, store_kind=kind,
-                             allow_stale=allow_stale)
+    if result is not None:
+        with open_store(db, read_only=True, kind=kind) as store:
+            require_complete(store, allow_incomplete)
+            folder = export_pack(store, result, ring_id, out, pii=pii, store_kind=kind,
+                                 allow_stale=allow_stale)
     zpath = zip_path_of(folder)
     # Re-read what was written: the analyst hands over a pack that was checked once.
     check = verify_pack(zpath)
@@ -82,6 +92,28 @@ def verify(path: Path, max_size: str) -> None:
                f"(ring {res.ring_id or '?'}, PII {res.pii_mode or '?'}, generated "
                f"{res.generated_at or '?'})")
     click.echo(f"pack fingerprint (SHA-256 of SHA256SUMS): {res.fingerprint}")
+
+
+def _export_pooled(db: str, pooled: Path, ring_id: str, out: Path, pii: str) -> Path:
+    """The pack of the lender's part of a pooled ring (``top``: the file's first ring)."""
+    from ringgraph.pool.export import export_pooled_ring
+    from ringgraph.pool.tokens import pool_key
+    from ringgraph.pool.view import read_result
+
+    key = pool_key()
+    if ring_id == "top":
+        rings = read_result(pooled)["rings"]
+        if not rings:
+            raise UserError(f"--pooled {pooled}: no pooled ring holds your complaints")
+        ring_id = rings[0]["ring_id"]
+    with open_store(db, read_only=True) as store:
+        return export_pooled_ring(store, pooled, ring_id, out, key, pii=pii)
+
+
+def _manifest_ring_id(folder: Path) -> str:
+    import json
+
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["case"]["ring_id"]
 
 
 def _say_kept(folder: Path) -> None:

@@ -29,15 +29,24 @@ from ringgraph.cli.app import cli, progress
 @click.option("--call-logs", is_flag=True,
               help="Also write collection call logs for every loan and their ground truth "
                    "(genuine complaint texts then allege what the logs show or not).")
+@click.option("--lenders", type=click.IntRange(min=0, max=22), default=0, show_default=True,
+              help="Split the exports over N lenders (lender-01/ …, 2..22), rings spread "
+                   "across them; 0: one combined export.")
 def simulate(complaints: int, seed: int, out: Path, rings: int | None,
              camouflage: float | None, profile: str, export_style: str, damaged: bool,
-             call_logs: bool) -> None:
+             call_logs: bool = False, lenders: int = 0) -> None:
     """Write a labelled scenario: raw exports as institutions produce them + ground truth."""
     from simulator import ScenarioConfig, simulate as run
 
+    if lenders == 1:
+        raise click.BadParameter("one lender is no split: use 0 or 2..22", param_hint="--lenders")
+    if lenders and export_style != "bank":
+        raise click.BadParameter("lenders write their own CSV layouts; drop --export-style",
+                                 param_hint="--lenders")
+
     kwargs = {"complaints": complaints, "seed": seed, "profile": profile,
               "export_style": export_style, "damaged_files": damaged,
-              "call_logs": call_logs}
+              "call_logs": call_logs, "lenders": lenders}
     if rings is not None:
         kwargs["rings"] = rings
     if camouflage is not None:

@@ -10,6 +10,8 @@ is then estimated from its signatures.
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 
 _MAX = np.iinfo(np.uint64).max
@@ -180,3 +182,67 @@ def background_similarity(texts: list[str], pairs: int = 400, seed: int = 0,
         if x or y:
             sims.append(len(x & y) / len(x | y))
     return float(np.mean(sims)) if sims else 0.0
+
+
+# Signatures instead of texts: a pooled store (ringgraph.pool) holds no complaint text, only
+# each text's MinHash signature, so the scoring signals compare signatures instead.
+SHARE_PERM = 128   # permutations of a shared signature: ~0.04 error on one pair's estimate
+
+
+def signatures_to_text(sig: np.ndarray) -> list[str]:
+    """One base64 string per signature row, keeping the low 32 bits of each minimum
+    (b-bit MinHash: two different minima agree by chance once in 2³², which moves no
+    estimate), so a shared signature of 128 values is 684 characters.
+
+    >>> signatures_to_text(np.array([[1, 255]], dtype=np.uint64))
+    ['AAAAAQAAAP8=']
+    """
+    low = np.ascontiguousarray((np.asarray(sig, np.uint64) & np.uint64(0xFFFFFFFF))
+                               .astype(">u4"))
+    return [base64.b64encode(row.tobytes()).decode("ascii") for row in low]
+
+
+def signatures_from_text(values) -> np.ndarray:
+    """Inverse of :func:`signatures_to_text` (uint64 rows; a blank signature, or an empty
+    value, is all maximal values and matches nothing).
+
+    >>> signatures_from_text(["AAAAAQAAAP8=", ""]).tolist()[0]
+    [1, 255]
+    """
+    vals = ["" if v is None or v != v else str(v) for v in values]
+    raw = [base64.b64decode(v) if v else b"" for v in vals]
+    width = max((len(r) for r in raw), default=0) // 4
+    out = np.full((len(vals), width), _MAX, dtype=np.uint64)
+    full = [i for i, r in enumerate(raw) if width and len(r) == 4 * width]
+    if full:
+        low = np.frombuffer(b"".join(raw[i] for i in full), dtype=">u4").reshape(len(full), width)
+        out[full] = np.where(low == 0xFFFFFFFF, _MAX, low.astype(np.uint64))
+    return out
+
+
+def mean_signature_similarity(sig: np.ndarray) -> float:
+    """Mean pairwise estimated Jaccard of signature rows (``mean_jaccard`` of the texts,
+    estimated).
+
+    >>> s = minhash_signatures(["我因疫情失业无力还款", "我因疫情失业无力还款"], num_perm=16)
+    >>> mean_signature_similarity(s)
+    1.0
+    """
+    n = len(sig)
+    if n < 2:
+        return 0.0
+    a, b = np.triu_indices(n, k=1)
+    return float(estimate_similarity(sig, a, b).mean())
+
+
+def background_signature_similarity(sig: np.ndarray, pairs: int = 400, seed: int = 0) -> float:
+    """:func:`background_similarity` estimated from signatures (same random pairs)."""
+    n = len(sig)
+    if n < 2:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n, pairs)
+    b = (a + rng.integers(1, n, pairs)) % n
+    both_blank = (sig[a] == _MAX).all(axis=1) & (sig[b] == _MAX).all(axis=1)
+    sims = estimate_similarity(sig, a, b)[~both_blank]
+    return float(sims.mean()) if len(sims) else 0.0
