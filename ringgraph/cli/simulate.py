@@ -43,6 +43,11 @@ def simulate(complaints: int, seed: int, out: Path, rings: int | None,
     if lenders and export_style != "bank":
         raise click.BadParameter("lenders write their own CSV layouts; drop --export-style",
                                  param_hint="--lenders")
+    if lenders and call_logs:
+        # Each lender's collection runs its own call logs; splitting them is not built yet,
+        # and writing truth without the logs would mislead an evaluation.
+        raise click.BadParameter("call logs are not split over lenders yet: drop --call-logs",
+                                 param_hint="--lenders")
 
     kwargs = {"complaints": complaints, "seed": seed, "profile": profile,
               "export_style": export_style, "damaged_files": damaged,
