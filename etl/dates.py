@@ -17,6 +17,8 @@ import pandas as pd
 
 from ringgraph.core.keys import clean_digits
 
+from etl.uniques import per_unique
+
 DATE_UNPARSEABLE = "DATE_UNPARSEABLE"
 DATE_INVALID = "DATE_INVALID"
 DATE_FUTURE = "DATE_FUTURE"
@@ -88,6 +90,7 @@ def _from_number(t: pd.Series, skip: pd.Series) -> tuple[pd.Series, pd.Series]:
     return value, matched
 
 
+@per_unique
 def parse_times(s: pd.Series, as_of: dt.datetime | None = None) -> pd.DataFrame:
     """Mixed-format timestamps → naive Asia/Shanghai ``datetime64``; bad ones → ``NaT``.
 
