@@ -276,18 +276,33 @@ def _finish_nodes(parts: list[pd.DataFrame]) -> pd.DataFrame:
     nodes = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=m.NODE_COLUMNS)],
                       ignore_index=True)
     # The earliest (source, row) carries the provenance; sources are ingested in sorted order.
-    nodes = nodes.sort_values(["label", "key", "source", "row"], kind="stable")
-    nodes = nodes.drop_duplicates(["label", "key"], keep="first")
-    return nodes.reset_index(drop=True)[list(m.NODE_COLUMNS)]
+    return _earliest_of_each(nodes, ["label", "key"])[list(m.NODE_COLUMNS)]
 
 
 def _finish_edges(parts: list[pd.DataFrame]) -> pd.DataFrame:
     edges = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=m.EDGE_COLUMNS)],
                       ignore_index=True)
     ident = ["rel", "src_label", "src_key", "dst_label", "dst_key", "eid"]
-    edges = edges.sort_values(ident + ["source", "row"], kind="stable")
-    edges = edges.drop_duplicates(ident, keep="first")
-    return edges.reset_index(drop=True)[list(m.EDGE_COLUMNS)]
+    return _earliest_of_each(edges, ident)[list(m.EDGE_COLUMNS)]
+
+
+def _earliest_of_each(frame: pd.DataFrame, ident: list[str]) -> pd.DataFrame:
+    """One row per ``ident``, the one with the smallest (source, row), sorted by ``ident``.
+
+    The same as a stable ``sort_values(ident + ["source", "row"])`` followed by
+    ``drop_duplicates(ident)``, but sorting integer codes (``factorize(sort=True)`` orders
+    values as ``sort_values`` does; missing values last) instead of strings.
+    """
+    codes = []
+    for c in ident + ["source", "row"]:
+        k, uniques = pd.factorize(frame[c], sort=True)
+        codes.append(np.where(k < 0, len(uniques), k))
+    order = np.lexsort(codes[::-1])   # stable: ties keep their input order
+    first = np.ones(len(order), dtype=bool)
+    if len(order) > 1:
+        ends = [k[order] for k in codes[:len(ident)]]
+        first[1:] = np.logical_or.reduce([e[1:] != e[:-1] for e in ends])
+    return frame.iloc[order[first]].reset_index(drop=True)
 
 
 def merge_frames(parts: list[Frames]) -> Frames:
