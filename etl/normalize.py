@@ -22,7 +22,7 @@ from ringgraph.core.keys import (_t2s, clean_digits, clean_series, id_check_char
 
 from etl.nested import CERT_LABEL, explode_json_attachments, json_list_items
 from etl.regions import PROVINCE_BY_CODE, short_province
-from etl.uniques import per_unique
+from etl.uniques import explode_per_unique, per_unique
 
 # Issue codes (stable: they end up in reports and tests).
 PHONE_INVALID = "PHONE_INVALID"
@@ -235,6 +235,7 @@ def normalize_demands(s: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------- attachments
 
 
+@explode_per_unique
 def parse_attachments(s: pd.Series) -> pd.DataFrame:
     """Explode attachment cells into one row per document.
 

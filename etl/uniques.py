@@ -43,3 +43,30 @@ def take_back(out, codes: np.ndarray, index: pd.Index):
     """Rows ``codes`` of a per-distinct-value result ``out``, re-indexed as ``index``."""
     taken = out.iloc[codes]
     return taken.set_axis(index, axis=0)
+
+
+def explode_per_unique(rule):
+    """Like :func:`per_unique` for a rule that explodes cells into parts: ``rule(s)``
+    returns one row per part with ``pos`` (the index label of its cell), parts of a cell
+    in order, cells in index order. The rule runs on distinct cells; every cell gets the
+    parts of its value.
+    """
+
+    @functools.wraps(rule)
+    def on_distinct(s: pd.Series, *args, **kwargs):
+        codes, uniques = pd.factorize(np.asarray(s, dtype=object), use_na_sentinel=False)
+        if len(uniques) >= _WORTH_IT * len(s):
+            return rule(s, *args, **kwargs)
+        parts = rule(pd.Series(uniques, dtype=object, name=s.name), *args, **kwargs)
+        # Parts are in cell order, so those of distinct value u are rows start[u]:+count[u].
+        count = np.bincount(parts["pos"].to_numpy(dtype=np.int64), minlength=len(uniques))
+        start = np.concatenate([[0], np.cumsum(count)[:-1]])
+        per_row = count[codes]
+        row = np.repeat(np.arange(len(s)), per_row)
+        first = np.repeat(start[codes], per_row)
+        offset = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+        out = parts.iloc[first + offset].reset_index(drop=True)
+        out["pos"] = s.index.to_numpy()[row]
+        return out
+
+    return on_distinct
