@@ -18,7 +18,7 @@ import pandas as pd
 # (ringgraph.keys), so a value an investigator types finds the node ETL made of it.
 from ringgraph.core.keys import _HASH, _ID_FULL, _SPACES
 from ringgraph.core.keys import (_t2s, clean_digits, clean_series, id_check_chars,  # noqa: F401
-                                 id_check_digit, org_key, phone_values)
+                                 id_check_digit, org_display, org_key, phone_values)
 
 from etl.nested import CERT_LABEL, explode_json_attachments, json_list_items
 from etl.regions import PROVINCE_BY_CODE, short_province
@@ -167,11 +167,9 @@ def normalize_org_names(s: pd.Series) -> pd.DataFrame:
     t = s.fillna("").astype(str)
     uniques = pd.unique(t.to_numpy())
     keys = {u: (org_key(u) if u.strip() else "") for u in uniques}
-    # Cleaned in one vectorised call over the distinct names, then folded one by one.
-    cleaned = _clean(pd.Series(uniques, dtype=object)).tolist()
-    convert = _t2s().convert
-    display = {u: (_SPACES.sub("", convert(c)) if u.strip() else "")
-               for u, c in zip(uniques, cleaned)}
+    # One rule for keys and display names, shared with lookups (ringgraph.core.keys),
+    # applied once per distinct name.
+    display = {u: org_display(u) for u in uniques}
     return _frame(s.index, key=t.map(keys), display=t.map(display))
 
 

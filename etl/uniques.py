@@ -58,6 +58,8 @@ def explode_per_unique(rule):
         if len(uniques) >= _WORTH_IT * len(s):
             return rule(s, *args, **kwargs)
         parts = rule(pd.Series(uniques, dtype=object, name=s.name), *args, **kwargs)
+        if parts.empty:
+            return parts
         # Parts are in cell order, so those of distinct value u are rows start[u]:+count[u].
         count = np.bincount(parts["pos"].to_numpy(dtype=np.int64), minlength=len(uniques))
         start = np.concatenate([[0], np.cumsum(count)[:-1]])
