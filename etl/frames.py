@@ -188,8 +188,8 @@ def _complaint_nodes(df: pd.DataFrame, v: dict) -> list[pd.DataFrame]:
     ]
     for f in ("phone", "contact_phone", "agent_phone"):
         key = v["linkable"][f]
-        nodes.append(_nodes(m.PHONE, key, key,
-                            _json_lines(pd.DataFrame({"kind": v[f]["kind"]}), repeats=True), df, at))
+        kind = _json_lines(pd.DataFrame({"kind": v[f]["kind"]}), repeats=True)
+        nodes.append(_nodes(m.PHONE, key, key, kind, df, at))
     return nodes
 
 
