@@ -14,8 +14,12 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ringgraph.core.keys import clean_digits
+
+from etl.uniques import per_unique
 
 DATE_UNPARSEABLE = "DATE_UNPARSEABLE"
 DATE_INVALID = "DATE_INVALID"
@@ -42,10 +46,36 @@ _EPOCH_MS = (1e12, 1e13)
 _EXCEL = (20_000, 80_000)
 
 
+# The two layouts most exports use, in fixed positions: their parts are slices, no regex
+# extraction needed (:func:`_sep_parts`). Both are special cases of _DATE_SEP.
+# (RE2 patterns, evaluated by Arrow: ASCII digits only, which is all they need to pick.)
+_PLAIN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
+_ISO_OFFSET = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$"
+_SLICES = {"y": (0, 4), "m": (5, 7), "d": (8, 10), "H": (11, 13), "M": (14, 16), "S": (17, 19)}
+
+
+def _sep_parts(t: pd.Series) -> pd.DataFrame:
+    """``t.str.extract(_DATE_SEP)``, with the fixed-position layouts sliced instead."""
+    arr = pa.array(t.to_numpy(dtype=object) if t.dtype == object else t, type=pa.string())
+    plain = pc.match_substring_regex(arr, _PLAIN).fill_null(False).to_numpy(False)
+    iso = ~plain & pc.match_substring_regex(arr, _ISO_OFFSET).fill_null(False).to_numpy(False)
+    fixed = plain | iso
+    if not fixed.any():
+        return t.str.extract(_DATE_SEP)
+    parts = t[~fixed].str.extract(_DATE_SEP).reindex(t.index)
+    sliced = t[fixed]
+    for col, (a, b) in _SLICES.items():
+        parts.loc[fixed, col] = sliced.str.slice(a, b)
+    parts.loc[iso, "tz"] = t[iso].str.slice(19, 25)
+    return parts
+
+
 def _from_parts(t: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Calendar forms: (value, matched) with offsets applied."""
-    parts = t.str.extract(_DATE_SEP)
-    compact = t.str.extract(_DATE_COMPACT)
+    parts = _sep_parts(t)
+    # The compact form is tried only where the separated one did not match.
+    rest = parts["y"].isna()
+    compact = t[rest].str.extract(_DATE_COMPACT).reindex(t.index)
     use_compact = parts["y"].isna() & compact["y"].notna()
     for col in ("y", "m", "d", "H", "M", "S"):
         parts[col] = parts[col].where(~use_compact, compact[col])
@@ -88,6 +118,7 @@ def _from_number(t: pd.Series, skip: pd.Series) -> tuple[pd.Series, pd.Series]:
     return value, matched
 
 
+@per_unique
 def parse_times(s: pd.Series, as_of: dt.datetime | None = None) -> pd.DataFrame:
     """Mixed-format timestamps → naive Asia/Shanghai ``datetime64``; bad ones → ``NaT``.
 

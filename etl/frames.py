@@ -28,12 +28,23 @@ class Frames:
     issues: pd.DataFrame
 
 
-def _json_lines(df: pd.DataFrame) -> pd.Series:
-    """One JSON object string per row; keys in column order, so bytes are reproducible."""
+def _json_lines(df: pd.DataFrame, repeats: bool = False) -> pd.Series:
+    """One JSON object string per row; keys in column order, so bytes are reproducible.
+
+    With ``repeats``, each distinct row is written once and shared: most payloads (a
+    phone's kind, a person's ID kind and province) take a handful of values across
+    millions of rows.
+    """
     if df.empty:
         return pd.Series([], dtype=object, index=df.index)
-    text = df.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
-    return pd.Series(text.rstrip("\n").split("\n"), index=df.index, dtype=object)
+    codes = np.arange(len(df))
+    rows = df
+    if repeats:
+        codes = df.groupby(list(df.columns), sort=False, dropna=False).ngroup().to_numpy()
+        rows = df.iloc[pd.Series(np.arange(len(df))).groupby(codes).first().to_numpy()]
+    text = rows.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+    lines = np.array(text.rstrip("\n").split("\n"), dtype=object)
+    return pd.Series(lines[codes], index=df.index, dtype=object)
 
 
 def _time_str(ts: pd.Series) -> pd.Series:
@@ -145,7 +156,7 @@ def _complaint_values(df: pd.DataFrame, as_of: dt.datetime, org_merges: list | N
              device=nz.normalize_devices(df["device"]),
              province=nz.normalize_provinces(df["province"]),
              demands=nz.normalize_demands(df["demands"]),
-             inst=nz.normalize_org_names(df["institution"]), channel=nz._clean(df["channel"]),
+             inst=nz.normalize_org_names(df["institution"]), channel=nz.clean_values(df["channel"]),
              pkey=person_keys(ids, names), cid=df["complaint_id"].astype(str).str.strip())
     return v, issues
 
@@ -162,7 +173,7 @@ def _complaint_nodes(df: pd.DataFrame, v: dict) -> list[pd.DataFrame]:
     }))
     person_props = _json_lines(pd.DataFrame({
         "id_kind": ids["kind"], "id_province": ids["province"], "province": v["province"],
-    }))
+    }), repeats=True)
     ip = v["ip"]
     nodes = [
         _nodes(m.COMPLAINT, v["cid"], v["cid"], complaint_props, df, at),
@@ -170,15 +181,15 @@ def _complaint_nodes(df: pd.DataFrame, v: dict) -> list[pd.DataFrame]:
         _nodes(m.INSTITUTION, v["inst"]["key"], v["inst"]["display"], None, df, at),
         _nodes(m.DEVICE, v["device"], v["device"], None, df, at),
         _nodes(m.IP, ip["value"], ip["value"],
-               _json_lines(pd.DataFrame({"private": ip["private"]})), df, at),
+               _json_lines(pd.DataFrame({"private": ip["private"]}), repeats=True), df, at),
         _nodes(m.AGENT, v["agent_key"], v["agent_name"], None, df, at),
         _nodes(m.ORG, v["org"]["key"], v["org"]["display"], _org_props(v["org"], v["merged"]),
                df, at),
     ]
     for f in ("phone", "contact_phone", "agent_phone"):
         key = v["linkable"][f]
-        nodes.append(_nodes(m.PHONE, key, key,
-                            _json_lines(pd.DataFrame({"kind": v[f]["kind"]})), df, at))
+        kind = _json_lines(pd.DataFrame({"kind": v[f]["kind"]}), repeats=True)
+        nodes.append(_nodes(m.PHONE, key, key, kind, df, at))
     return nodes
 
 
@@ -209,7 +220,7 @@ def _document_frames(df: pd.DataFrame, cid: pd.Series, at: pd.Series
     doc_key = pd.Series(np.where(docs["sha256"] != "", "sha256:" + docs["sha256"],
                                  "cert:" + docs["cert_no"]), dtype=object)
     doc_at = at.loc[docs["pos"]].reset_index(drop=True)
-    doc_props = _json_lines(docs[["doc_type", "sha256", "issuer", "cert_no"]])
+    doc_props = _json_lines(docs[["doc_type", "sha256", "issuer", "cert_no"]], repeats=True)
     return (_nodes(m.DOCUMENT, doc_key, docs["doc_type"], doc_props, base, doc_at),
             _edges(m.ATTACHED, m.COMPLAINT, cid.loc[docs["pos"]].reset_index(drop=True),
                    m.DOCUMENT, doc_key, base, doc_at))
@@ -243,13 +254,13 @@ def transfer_frames(df: pd.DataFrame, as_of: dt.datetime) -> Frames:
     ids = nz.normalize_ids(df["payer_id_number"], as_of.date())
     issues.append(_issues(df, ids, "payer_id_number"))
     pkey = person_keys(ids, names)
-    account = nz._clean(df["payee_account"]).str.replace(r"[\s-]", "", regex=True)
-    payee = nz._clean(df["payee_name"])
+    account = nz.clean_values(df["payee_account"]).str.replace(r"[\s-]", "", regex=True)
+    payee = nz.clean_values(df["payee_name"])
     person_props = _json_lines(pd.DataFrame({
         "id_kind": ids["kind"], "id_province": ids["province"], "province": ids["province"],
-    }))
+    }), repeats=True)
     paid_props = _json_lines(pd.DataFrame({"amount": amount["value"],
-                                           "memo": nz._clean(df["memo"])}))
+                                           "memo": nz.clean_values(df["memo"])}))
     nodes = [
         _nodes(m.PERSON, pkey, names, person_props, df, at),
         _nodes(m.ACCOUNT, account, payee, None, df, at),
@@ -265,18 +276,33 @@ def _finish_nodes(parts: list[pd.DataFrame]) -> pd.DataFrame:
     nodes = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=m.NODE_COLUMNS)],
                       ignore_index=True)
     # The earliest (source, row) carries the provenance; sources are ingested in sorted order.
-    nodes = nodes.sort_values(["label", "key", "source", "row"], kind="stable")
-    nodes = nodes.drop_duplicates(["label", "key"], keep="first")
-    return nodes.reset_index(drop=True)[list(m.NODE_COLUMNS)]
+    return _earliest_of_each(nodes, ["label", "key"])[list(m.NODE_COLUMNS)]
 
 
 def _finish_edges(parts: list[pd.DataFrame]) -> pd.DataFrame:
     edges = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=m.EDGE_COLUMNS)],
                       ignore_index=True)
     ident = ["rel", "src_label", "src_key", "dst_label", "dst_key", "eid"]
-    edges = edges.sort_values(ident + ["source", "row"], kind="stable")
-    edges = edges.drop_duplicates(ident, keep="first")
-    return edges.reset_index(drop=True)[list(m.EDGE_COLUMNS)]
+    return _earliest_of_each(edges, ident)[list(m.EDGE_COLUMNS)]
+
+
+def _earliest_of_each(frame: pd.DataFrame, ident: list[str]) -> pd.DataFrame:
+    """One row per ``ident``, the one with the smallest (source, row), sorted by ``ident``.
+
+    The same as a stable ``sort_values(ident + ["source", "row"])`` followed by
+    ``drop_duplicates(ident)``, but sorting integer codes (``factorize(sort=True)`` orders
+    values as ``sort_values`` does; missing values last) instead of strings.
+    """
+    codes = []
+    for c in ident + ["source", "row"]:
+        k, uniques = pd.factorize(frame[c], sort=True)
+        codes.append(np.where(k < 0, len(uniques), k))
+    order = np.lexsort(codes[::-1])   # stable: ties keep their input order
+    first = np.ones(len(order), dtype=bool)
+    if len(order) > 1:
+        ends = [k[order] for k in codes[:len(ident)]]
+        first[1:] = np.logical_or.reduce([e[1:] != e[:-1] for e in ends])
+    return frame.iloc[order[first]].reset_index(drop=True)
 
 
 def merge_frames(parts: list[Frames]) -> Frames:

@@ -301,8 +301,7 @@ def _load_batch(table: RawTable, run: _Run) -> None:
     store, as_of, resolve, report = run.store, run.as_of, run.resolve, run.report
     progress, complaint_ids = run.progress, run.complaint_ids
     kind = table.kind
-    known = store.table("records")
-    known = known[known["kind"] == kind][["record_id", "content_hash", "source", "row"]]
+    known = store.known_records(kind, table.frame[_ID_FIELD[kind]].astype(str).str.strip())
     with progress.task(f"normalising {table.source}", total=len(table.frame)) as task:
         load, dups, quar = triage([table], kind, known)
         read_q = pd.DataFrame(

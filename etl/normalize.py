@@ -18,10 +18,11 @@ import pandas as pd
 # (ringgraph.keys), so a value an investigator types finds the node ETL made of it.
 from ringgraph.core.keys import _HASH, _ID_FULL, _SPACES
 from ringgraph.core.keys import (_t2s, clean_digits, clean_series, id_check_chars,  # noqa: F401
-                                 id_check_digit, org_key, phone_values)
+                                 id_check_digit, org_display, org_key, phone_values)
 
 from etl.nested import CERT_LABEL, explode_json_attachments, json_list_items
 from etl.regions import PROVINCE_BY_CODE, short_province
+from etl.uniques import explode_per_unique, per_unique
 
 # Issue codes (stable: they end up in reports and tests).
 PHONE_INVALID = "PHONE_INVALID"
@@ -37,6 +38,9 @@ IP_INVALID = "IP_INVALID"
 
 
 _clean = clean_series
+# The same cleaning, run once per distinct value: for columns that repeat (channels,
+# payees, memos).
+clean_values = per_unique(clean_series)
 
 
 def _frame(index, **cols) -> pd.DataFrame:
@@ -46,6 +50,7 @@ def _frame(index, **cols) -> pd.DataFrame:
 # --------------------------------------------------------------------------- phones
 
 
+@per_unique
 def normalize_phones(s: pd.Series) -> pd.DataFrame:
     """Phones to E.164; masked numbers to tokens that never link; service numbers tagged.
 
@@ -71,6 +76,7 @@ def normalize_phones(s: pd.Series) -> pd.DataFrame:
 _ID_MASKED = re.compile(r"^[\d*]{17}[\dX*]$")
 
 
+@per_unique
 def normalize_ids(s: pd.Series, as_of: dt.date | None = None) -> pd.DataFrame:
     """Resident IDs checked against GB 11643 (format, checksum, birth date, region).
 
@@ -126,6 +132,7 @@ MAX_AMOUNT = 1e13   # yuan; anything above is a typo or an overflow
 _AMOUNT = re.compile(r"^[¥￥]?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<u>万元|万|元)?$")
 
 
+@per_unique
 def parse_amounts(s: pd.Series) -> pd.DataFrame:
     """Amounts in yuan: ``12,345.67``, ``1.2万``, ``￥500元``; anything else → NaN + issue.
 
@@ -147,6 +154,7 @@ def parse_amounts(s: pd.Series) -> pd.DataFrame:
 # ------------------------------------------------------------------- names and orgs
 
 
+@per_unique
 def normalize_person_names(s: pd.Series) -> pd.Series:
     """Person names: width-folded, zero-width and inner spaces between CJK removed."""
     t = _clean(s)
@@ -159,8 +167,9 @@ def normalize_org_names(s: pd.Series) -> pd.DataFrame:
     t = s.fillna("").astype(str)
     uniques = pd.unique(t.to_numpy())
     keys = {u: (org_key(u) if u.strip() else "") for u in uniques}
-    display = {u: (_SPACES.sub("", _t2s().convert(_clean(pd.Series([u])).iloc[0]))
-                   if u.strip() else "") for u in uniques}
+    # One rule for keys and display names, shared with lookups (ringgraph.core.keys),
+    # applied once per distinct name.
+    display = {u: org_display(u) for u in uniques}
     return _frame(s.index, key=t.map(keys), display=t.map(display))
 
 
@@ -168,11 +177,13 @@ def normalize_org_names(s: pd.Series) -> pd.DataFrame:
 _IPV4 = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$")
 
 
+@per_unique
 def normalize_devices(s: pd.Series) -> pd.Series:
     """Device fingerprints: trimmed, lower-cased, inner spaces removed."""
     return _clean(s).str.lower().str.replace(_SPACES, "", regex=True)
 
 
+@per_unique
 def normalize_ips(s: pd.Series) -> pd.DataFrame:
     """IPv4 addresses validated; ``private`` marks RFC 1918 / loopback / link-local ones."""
     t = _clean(s)
@@ -222,6 +233,7 @@ def normalize_demands(s: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------- attachments
 
 
+@explode_per_unique
 def parse_attachments(s: pd.Series) -> pd.DataFrame:
     """Explode attachment cells into one row per document.
 

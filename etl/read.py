@@ -97,7 +97,7 @@ def _table(name: str, headers: list[str], records: list[tuple[int, list]],
     quarantine: list[dict] = []
     short: list[tuple[int, int]] = []
     for k, (rowno, values) in enumerate(records):
-        if not any(str(v).strip() for v in values if v is not None):
+        if not _has_content(values):
             quarantine.append(dict(source=name, row=rowno, reason=ROW_BLANK, field="",
                                    message="blank record", raw=values))
             continue
@@ -139,6 +139,15 @@ def _table(name: str, headers: list[str], records: list[tuple[int, list]],
                     unmapped_headers=unmapped, quarantine=quarantine, records=len(records),
                     field_issues=issues, derived_ids=derived,
                     suggested=_suggest_unmapped(headers, by_pos, good))
+
+
+def _has_content(values: list) -> bool:
+    """True when some field of a record holds more than white space."""
+    try:
+        # Text exports: all strings, and the join is blank exactly when every field is.
+        return bool("".join(values).strip())
+    except TypeError:
+        return any(str(v).strip() for v in values if v is not None)
 
 
 def _suggest_unmapped(headers: list, by_pos: dict[int, str], good: list[list]

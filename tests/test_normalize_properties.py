@@ -154,3 +154,67 @@ def test_id_with_foreign_digits_matches_lookup(rid, arabic):
     raw = rid.translate(ARABIC_INDIC if arabic else FULL_WIDTH)
     assert nz.normalize_ids(pd.Series([raw]), as_of=dt.date(2026, 1, 1)).loc[0, "value"] == rid
     assert keys.resident_id_key(raw) == rid
+
+
+# Normalisers run once per distinct value (etl.uniques); the answer must be the rule's own
+# on every row, whatever repeats, gaps and index the column has.
+MESSY = st.one_of(
+    st.sampled_from(["", " ", None, "13812345678", "+86 138 1234 5678", "138****5678", "95588",
+                     "11010519491231002X", "1.2万", "12,345.67", "10.0.0.1", "AB12 CD34",
+                     "张 三", "廣律（深圳）法務服務有限公司", "2025-03-14 10:22:05",
+                     "2024-05-03T01:00:00+05:30", "2025年3月14日 10时", "1714700000",
+                     "结清证明|sha256:" + "ab" * 32 + "|某银行|BL-1",
+                     '[{"type": "证明", "cert_no": "编号X1"}]']),
+    st.text(max_size=12))
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.lists(MESSY, min_size=1, max_size=12), st.integers(2, 4), st.integers(0, 50))
+def test_distinct_value_normalisers_equal_the_rule_on_every_row(values, times, offset):
+    from etl import dates
+
+    s = pd.Series(values * times, dtype=object)
+    s.index = s.index * 2 + offset
+    as_of = dt.datetime(2026, 1, 1)
+    for rule, args in ((nz.normalize_phones, ()), (nz.normalize_ids, (as_of.date(),)),
+                       (nz.parse_amounts, ()), (nz.normalize_person_names, ()),
+                       (nz.normalize_devices, ()), (nz.normalize_ips, ()),
+                       (nz.clean_values, ()), (dates.parse_times, (as_of,)),
+                       (nz.parse_attachments, ())):
+        fast, plain = rule(s, *args), rule.__wrapped__(s, *args)
+        if isinstance(plain, pd.Series):
+            pd.testing.assert_series_equal(fast, plain)
+        else:
+            pd.testing.assert_frame_equal(fast, plain)
+
+
+@SETTINGS
+@given(st.lists(MESSY, min_size=1, max_size=8))
+def test_org_names_of_etl_and_lookup_agree(values):
+    from ringgraph.core import keys
+
+    out = nz.normalize_org_names(pd.Series(values, dtype=object))
+    for v, key, display in zip(values, out["key"], out["display"]):
+        text = "" if v is None else str(v)
+        assert display == keys.org_display(text)
+        assert key == (keys.org_key(text) if text.strip() else "")
+
+
+TIMES = st.builds(lambda d, sep, tz: d + sep + tz,
+                  st.text("0123456789", min_size=4, max_size=4).map(str).flatmap(
+                      lambda y: st.builds(lambda m, d, hh, mm, ss: f"{y}-{m}-{d}",
+                                          *[st.text("0123456789", min_size=2, max_size=2)] * 5)),
+                  st.sampled_from([" 10:22:05", "T23:59:60", " 99:00:00", "T00:00:00"]),
+                  st.sampled_from(["", "+08:00", "-04:30", "+0800", "Z"]))
+
+
+@SETTINGS
+@given(st.lists(st.one_of(TIMES, MESSY), min_size=1, max_size=10))
+def test_fixed_layout_times_sliced_as_the_pattern_reads_them(values):
+    from etl import dates
+
+    t = nz.clean_digits(pd.Series(values, dtype=object))
+    sliced = dates._sep_parts(t)
+    extracted = t.str.extract(dates._DATE_SEP)
+    pd.testing.assert_frame_equal(sliced.fillna("").astype(object),
+                                  extracted.fillna("").astype(object))

@@ -74,7 +74,13 @@ def fold_digits(value: str) -> str:
 def clean_series(s: pd.Series) -> pd.Series:
     """:func:`clean` for a whole column (vectorised)."""
     s = s.fillna("").astype(str)
-    return s.str.replace(_ZERO_WIDTH, "", regex=True).str.normalize("NFKC").str.strip()
+    # Zero-width characters and NFKC only change non-ASCII text: most values (phones, IDs,
+    # times, amounts) are plain ASCII and skip both Python-level passes.
+    other = ~s.str.isascii()
+    if other.any():
+        o = s[other]
+        s = s.where(~other, o.str.replace(_ZERO_WIDTH, "", regex=True).str.normalize("NFKC"))
+    return s.str.strip()
 
 
 def clean_digits(s: pd.Series) -> pd.Series:

@@ -36,7 +36,10 @@ def check_frames(nodes: pd.DataFrame, edges: pd.DataFrame) -> None:
 
     for label in pd.unique(nodes["label"]):
         m.check_label(label)
-    bad = set(zip(edges["src_label"], edges["rel"], edges["dst_label"])) - m.ALLOWED_TRIPLES
+    # A batch holds a handful of distinct triples among millions of rows: check those.
+    triples = edges[["src_label", "rel", "dst_label"]].drop_duplicates()
+    bad = set(zip(triples["src_label"], triples["rel"], triples["dst_label"])) - \
+        m.ALLOWED_TRIPLES
     if bad:
         raise ValueError(f"relationships outside the model: {sorted(bad)[:3]}")
 
@@ -144,6 +147,14 @@ class GraphStore(abc.ABC):
     def table(self, name: str) -> pd.DataFrame:
         """One bookkeeping table: ``quarantine``, ``field_issues``, ``duplicates``,
         ``records`` or ``runs``."""
+
+    def known_records(self, kind: str, record_ids: pd.Series) -> pd.DataFrame:
+        """Loaded records of ``kind`` among ``record_ids`` (``record_id, content_hash,
+        source, row``): what a new batch is checked against for duplicates. Stores that can
+        look the ids up without reading every record override this."""
+        t = self.table("records")
+        t = t[(t["kind"] == kind) & t["record_id"].isin(record_ids)]
+        return t[["record_id", "content_hash", "source", "row"]].reset_index(drop=True)
 
     @abc.abstractmethod
     def record_run(self, report_json: str) -> None:

@@ -58,6 +58,9 @@ _INSERT_DUPLICATES = """INSERT INTO duplicates SELECT source, "row", record_id,
 _INSERT_RECORDS = """INSERT INTO records SELECT i.kind, i.record_id, i.content_hash,
     i.source, i."row" FROM incoming i ANTI JOIN records r
     ON r.kind = i.kind AND r.record_id = i.record_id"""
+_KNOWN_RECORDS = """SELECT r.record_id, r.content_hash, r.source, r."row" FROM records r
+    SEMI JOIN wanted_ids w ON w.record_id = r.record_id WHERE r.kind = ?
+    ORDER BY r.record_id"""
 
 _INSERT_CALLS = """INSERT INTO calls SELECT i.* FROM incoming i ANTI JOIN calls c
     ON c.call_id = i.call_id"""

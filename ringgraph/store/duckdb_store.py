@@ -17,7 +17,8 @@ from ringgraph.core.errors import OutputError
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.duckdb_sql import (_DDL, _INSERT_DUPLICATES, _INSERT_EDGES,  # noqa: F401
                                          _INSERT_ISSUES, _INSERT_NODES, _INSERT_QUARANTINE,
-                                         _INSERT_RECORDS, _REVIEW_DDL, _TABLE_QUERIES)
+                                         _INSERT_RECORDS, _KNOWN_RECORDS, _REVIEW_DDL,
+                                         _TABLE_QUERIES)
 from ringgraph.store.duckdb_sql import _INSERT_CALLS, _READ_CALLS
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
                    RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
@@ -287,6 +288,14 @@ class DuckDBStore(GraphStore):
     def lookup(self, value: str) -> pd.DataFrame:
         return self._df("SELECT * FROM nodes WHERE key = ? OR name = ? ORDER BY label, key",
                         [value, value])
+
+    def known_records(self, kind: str, record_ids: pd.Series) -> pd.DataFrame:
+        wanted = pd.DataFrame({"record_id": pd.unique(record_ids.astype(object))})
+        self.con.register("wanted_ids", wanted)
+        try:
+            return self._df(_KNOWN_RECORDS, [kind])
+        finally:
+            self.con.unregister("wanted_ids")
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in _TABLE_QUERIES:
