@@ -15,20 +15,20 @@ Python does), identifiers ``g`` in ``(ident_type, ident)`` order; rows come back
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ringgraph.core import model as m
 
-# One row per complaint, in key order: its attributes and those of its borrower. Where a
-# complaint has several borrowers (or institutions) the smallest ``(label, key)`` wins, as
-# it did when these were read sorted by identity.
+# One row per complaint, in key order: its attributes and those of its borrower. Each
+# relationship type joins one pair of labels (ringgraph.core.model.RELATIONSHIPS), so where
+# a complaint has several borrowers (or institutions) the smallest key wins, as it did when
+# these were read sorted by identity. The JSON properties are parsed once per complaint.
 COMPLAINTS_SQL = f"""
 WITH filed AS (
-    SELECT dst_key AS complaint_id, min({{'l': src_label, 'k': src_key}}).k AS person
+    SELECT dst_key AS complaint_id, min(src_key) AS person
     FROM edges WHERE rel = '{m.FILED}' GROUP BY dst_key),
 against AS (
-    SELECT src_key AS complaint_id, min({{'l': dst_label, 'k': dst_key}}).k AS institution
+    SELECT src_key AS complaint_id, min(dst_key) AS institution
     FROM edges WHERE rel = '{m.AGAINST}' GROUP BY src_key),
 rep AS (
     SELECT DISTINCT src_key AS complaint_id FROM edges
@@ -36,22 +36,23 @@ rep AS (
 own AS (
     SELECT src_key AS person, min(dst_key) AS own_phone FROM edges
     WHERE rel = '{m.HAS_PHONE}' AND src_label = '{m.PERSON}' GROUP BY src_key),
-people AS (SELECT key AS person, name FROM nodes WHERE label = '{m.PERSON}')
+people AS (SELECT key AS person, name FROM nodes WHERE label = '{m.PERSON}'),
+c AS (
+    SELECT key, json_extract_string(props, ['$.province', '$.demands', '$.received_at',
+                                            '$.text']) AS v
+    FROM nodes WHERE label = '{m.COMPLAINT}')
 SELECT c.key AS complaint_id, coalesce(f.person, '') AS person,
-       coalesce(json_extract_string(c.props, '$.province'), '') AS province,
-       coalesce(json_extract_string(c.props, '$.demands'), '') AS demands,
-       json_extract_string(c.props, '$.received_at') AS received_at,
-       coalesce(json_extract_string(c.props, '$.text'), '') AS text,
+       coalesce(c.v[1], '') AS province, coalesce(c.v[2], '') AS demands,
+       c.v[3] AS received_at, coalesce(c.v[4], '') AS text,
        coalesce(a.institution, '') AS institution,
        r.complaint_id IS NOT NULL AS represented,
        coalesce(o.own_phone, '') AS own_phone, coalesce(p.name, '') AS person_name
-FROM nodes c
+FROM c
 LEFT JOIN filed f ON f.complaint_id = c.key
 LEFT JOIN against a ON a.complaint_id = c.key
 LEFT JOIN rep r ON r.complaint_id = c.key
 LEFT JOIN own o ON o.person = f.person
 LEFT JOIN people p ON p.person = f.person
-WHERE c.label = '{m.COMPLAINT}'
 ORDER BY c.key
 """
 
@@ -122,27 +123,15 @@ FROM kept ORDER BY g, c
 
 
 def read_complaints(con) -> pd.DataFrame:
-    """:data:`COMPLAINTS_SQL` as a frame of numpy object columns (and ``represented``)."""
-    table = con.sql(COMPLAINTS_SQL).to_arrow_table()
-    out = {}
-    for name in table.column_names:
-        col = table.column(name)
-        out[name] = (col.to_numpy().astype(bool) if name == "represented"
-                     else col.to_numpy(zero_copy_only=False).astype(object))
-    return pd.DataFrame(out)
+    """:data:`COMPLAINTS_SQL` as a frame."""
+    return con.sql(COMPLAINTS_SQL).to_arrow_table().to_pandas()
 
 
 def read_incidence(con, params) -> pd.DataFrame:
     """:data:`INCIDENCE_SQL` with ``params`` (a ProjectionParams): ``c, g, degree``
     (int64) and ``ident_type, ident`` (text), sorted by ``(g, c)``."""
-    table = con.sql(INCIDENCE_SQL, params={
+    return con.sql(INCIDENCE_SQL, params={
         "min_fee": float(params.min_fee_amount),
         "everyday": list(params.everyday_memo_words),
         "fanout": int(params.nat_device_fanout),
-        "svc": bool(params.link_service_numbers)}).to_arrow_table()
-    return pd.DataFrame({
-        "c": table.column("c").to_numpy().astype(np.int64),
-        "g": table.column("g").to_numpy().astype(np.int64),
-        "degree": table.column("degree").to_numpy().astype(np.int64),
-        "ident_type": table.column("ident_type").to_numpy(zero_copy_only=False).astype(object),
-        "ident": table.column("ident").to_numpy(zero_copy_only=False).astype(object)})
+        "svc": bool(params.link_service_numbers)}).to_arrow_table().to_pandas()
