@@ -22,11 +22,11 @@ from ringgraph.store.base import GraphStore
 def identifier_names(store: GraphStore) -> dict[tuple[str, str], str]:
     """Display names of identifiers whose key is not self-explanatory (orgs, documents,
     accounts)."""
-    names: dict[tuple[str, str], str] = {}
-    for label in (m.ORG, m.DOCUMENT, m.ACCOUNT):
-        nodes = store.nodes(label)
-        names.update(zip(zip([label] * len(nodes), nodes["key"]), nodes["name"].fillna("")))
-    return names
+    with store.graph_sql() as con:
+        rows = con.sql("SELECT label, key, coalesce(name, '') FROM nodes "
+                       "WHERE list_contains(?, label)",
+                       params=[[m.ORG, m.DOCUMENT, m.ACCOUNT]]).fetchall()
+    return {(label, key): name for label, key, name in rows}
 
 
 def find_rings(graph: ComplaintGraph, detector: BaseDetector,

@@ -59,6 +59,8 @@ class ComplaintGraph:
     incidence: pd.DataFrame
     params: ProjectionParams
     cut: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The fingerprint, once computed (a detector and the result both ask for it).
+    _fingerprint: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -66,13 +68,16 @@ class ComplaintGraph:
 
     def fingerprint(self) -> str:
         """SHA-256 of the complaint ids, edges, weights and projection parameters."""
+        if self._fingerprint is not None:
+            return self._fingerprint
         h = hashlib.sha256()
         h.update("\x1f".join(self.complaints["complaint_id"]).encode())
         for arr in (self.src.astype(np.int64), self.dst.astype(np.int64),
                     np.round(self.weight, 9)):
             h.update(arr.tobytes())
         h.update(json.dumps(self.params.to_dict(), sort_keys=True).encode())
-        return h.hexdigest()
+        self._fingerprint = h.hexdigest()
+        return self._fingerprint
 
     def to_igraph(self):
         """igraph Graph with a ``weight`` edge attribute."""

@@ -11,6 +11,7 @@ is then estimated from its signatures.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 _MAX = np.iinfo(np.uint64).max
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -170,10 +171,10 @@ def pairwise_jaccard(sets: list[set]) -> np.ndarray:
     if n < 2:
         return np.zeros(0)
     size = np.array([len(s) for s in sets], dtype=np.int64)
-    vocab: dict = {}
     owner = np.repeat(np.arange(n), size)
-    elem = np.fromiter((vocab.setdefault(x, len(vocab)) for s in sets for x in s),
-                       dtype=np.int64, count=len(owner))
+    flat = np.empty(len(owner), dtype=object)
+    flat[:] = [x for s in sets for x in s]
+    elem = pd.factorize(flat)[0].astype(np.int64)
     order = np.argsort(elem, kind="stable")        # owners stay ascending per element
     elem, owner = elem[order], owner[order]
     start = np.flatnonzero(np.r_[True, elem[1:] != elem[:-1]]) if len(elem) else elem
