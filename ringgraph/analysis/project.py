@@ -159,7 +159,12 @@ def complaint_table(store: GraphStore) -> pd.DataFrame:
     over (see ringgraph.analysis.signals.handover_borrowers).
     """
     with store.graph_sql() as con:
-        raw = read_complaints(con)
+        return _complaints(con)
+
+
+def _complaints(con) -> pd.DataFrame:
+    """:func:`complaint_table` on a connection from :meth:`GraphStore.graph_sql`."""
+    raw = read_complaints(con)
     out = raw[["complaint_id", "person", "province", "demands"]].copy()
     out["at"] = pd.to_datetime(pd.Series(raw["received_at"]), errors="coerce").to_numpy()
     out["text"] = raw["text"]
@@ -310,11 +315,11 @@ def project(store: GraphStore, params: ProjectionParams | None = None,
     """Read the store and build the weighted complaint graph (the incidence rules run
     inside the store, :mod:`ringgraph.analysis.project_sql`)."""
     params = params or ProjectionParams()
-    with progress.task("projecting complaint graph", total=3) as t:
-        complaints = complaint_table(store)
+    with progress.task("projecting complaint graph", total=3) as t, \
+            store.graph_sql() as con:   # one read of the graph for a server store
+        complaints = _complaints(con)
         t.advance()
-        with store.graph_sql() as con:
-            inc = read_incidence(con, params)
+        inc = read_incidence(con, params)
         t.advance()
         graph = graph_from_codes(complaints, inc, params)
         t.advance()
