@@ -22,11 +22,11 @@ from ringgraph.store.base import GraphStore
 def identifier_names(store: GraphStore) -> dict[tuple[str, str], str]:
     """Display names of identifiers whose key is not self-explanatory (orgs, documents,
     accounts)."""
-    names: dict[tuple[str, str], str] = {}
-    for label in (m.ORG, m.DOCUMENT, m.ACCOUNT):
-        nodes = store.nodes(label)
-        names.update(zip(zip([label] * len(nodes), nodes["key"]), nodes["name"].fillna("")))
-    return names
+    with store.graph_sql() as con:
+        rows = con.sql("SELECT label, key, coalesce(name, '') FROM nodes "
+                       "WHERE list_contains(?, label)",
+                       params=[[m.ORG, m.DOCUMENT, m.ACCOUNT]]).fetchall()
+    return {(label, key): name for label, key, name in rows}
 
 
 def find_rings(graph: ComplaintGraph, detector: BaseDetector,
@@ -45,7 +45,6 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
         t.advance()
     labels = detector.labels_.copy()
     labels[peripheral_members(graph, labels, score_params.min_member_links)] = -1
-    members_of = {c: np.flatnonzero(labels == c) for c in np.unique(labels[labels >= 0])}
     with progress.task("scoring communities", total=2) as t:
         feats, shared = community_features(graph, labels, score_params)
         t.advance()
@@ -53,25 +52,30 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
         total = points.sum(axis=1).round(4)
         t.advance()
     candidates = feats.index[feats["borrowers"] >= score_params.min_borrowers]
-    ids = graph.complaints["complaint_id"].to_numpy(dtype=object)
-    shared_by = dict(tuple(shared.groupby("community"))) if len(shared) else {}
-    empty = shared.iloc[:0]
+    members_of = _members(graph.complaints["complaint_id"].to_numpy(dtype=object), labels,
+                          candidates)
+    # Plain records per candidate, built once: per-ring pandas lookups cost milliseconds.
+    feats_of = feats.loc[candidates].to_dict("index")
+    points_of = points.loc[candidates].to_dict("index")
+    shared_of: dict = {}
+    for r in shared[shared["community"].isin(candidates)].to_dict("records"):
+        shared_of.setdefault(r["community"], []).append(r)
     scored = []
     with progress.task("explaining rings", total=len(candidates)) as t:
         for comm in candidates:
-            f = {k: (v.item() if hasattr(v, "item") else v) for k, v in feats.loc[comm].items()}
+            f = dict(feats_of[comm])
             f["evidence_kinds"] = evidence_kinds(f, score_params)
             f["context_kinds"] = context_kinds(f)
-            pts = {k: float(v) for k, v in points.loc[comm].items()}
-            sh = shared_by.get(comm, empty)
+            pts = {k: float(v) for k, v in points_of[comm].items()}
+            sh = shared_of.get(comm, [])
             reasons = ring_reasons(f, sh, pts, names)
-            members = sorted(ids[members_of[comm]].tolist())
-            top = [{"type": r.ident_type, "shown": display_ident(r.ident_type, r.ident, names),
-                    "ident": r.ident, "borrowers": int(r.borrowers),
-                    "complaints": int(r.complaints), "provinces": int(r.provinces),
-                    "degree": int(r.degree)} for r in sh.head(20).itertuples()]
+            top = [{"type": r["ident_type"],
+                    "shown": display_ident(r["ident_type"], r["ident"], names),
+                    "ident": r["ident"], "borrowers": int(r["borrowers"]),
+                    "complaints": int(r["complaints"]), "provinces": int(r["provinces"]),
+                    "degree": int(r["degree"])} for r in sh[:20]]
             tot = float(total.loc[comm])
-            scored.append((tot, members, is_flagged(tot, f, score_params), f, pts,
+            scored.append((tot, members_of[comm], is_flagged(tot, f, score_params), f, pts,
                            reasons, top))
             t.advance()
     scored.sort(key=lambda s: (-s[0], s[1][0]))
@@ -85,6 +89,17 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
         seed=int(detector.get_params().get("seed", 0)), projection=graph.params.to_dict(),
         scoring=score_params.to_dict(), graph_fingerprint=graph.fingerprint(),
         data_fingerprint=data_fingerprint, n_complaints=graph.n, rings=rings)
+
+
+def _members(ids: np.ndarray, labels: np.ndarray, wanted) -> dict:
+    """Sorted complaint ids of each ``wanted`` community, from one sort of the labels."""
+    order = np.argsort(labels, kind="stable")
+    lab = labels[order]
+    out = {}
+    for comm in wanted:
+        lo, hi = np.searchsorted(lab, [comm, comm + 1])
+        out[comm] = sorted(ids[order[lo:hi]].tolist())
+    return out
 
 
 def detect_rings(store: GraphStore, detector: str | BaseDetector = "leiden", *,

@@ -41,11 +41,11 @@ def _reason(kind: str, code: str, points: float, zh: str, en: str, evidence: dic
     return Reason(code, points, f"【{kzh}】{zh}", f"[{ken}] {en}", evidence, kind)
 
 
-def ring_reasons(feats: dict, shared: pd.DataFrame, points: dict,
+def ring_reasons(feats: dict, shared: "pd.DataFrame | list[dict]", points: dict,
                  names: dict | None = None, mask: bool = True) -> list[Reason]:
     """Reasons, strongest first, for one community."""
     # Plain records: a handful of lookups per ring, where pandas indexing costs milliseconds.
-    records = shared.to_dict("records")
+    records = shared.to_dict("records") if isinstance(shared, pd.DataFrame) else shared
 
     def top(types, foreign: bool = False) -> dict | None:
         return next((r for r in records if r["ident_type"] in types

@@ -72,15 +72,20 @@ def template_similarity(graph: ComplaintGraph, c: pd.DataFrame, sample: int) -> 
     if "text" not in graph.complaints.columns:
         return pd.Series(dtype=float)
     out = {}
-    for comm, members in c.groupby("community").groups.items():
-        if len(members) < 2:
+    texts = graph.complaints["text"].to_numpy(dtype=object)
+    # Members of each community in index order, from one sort (no per-community lookups).
+    order = np.lexsort((c.index.to_numpy(), c["community"].to_numpy()))
+    comm_sorted = c["community"].to_numpy()[order]
+    idx_sorted = c.index.to_numpy()[order]
+    bounds = np.flatnonzero(np.r_[True, comm_sorted[1:] != comm_sorted[:-1], True])
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        if hi - lo < 2:
             continue
         # An evenly spread sample, not the first members: ids carry dates and sources.
-        idx = sorted(members)
-        idx = [idx[i] for i in np.linspace(0, len(idx) - 1, min(sample, len(idx))).astype(int)]
+        idx = idx_sorted[lo:hi][np.linspace(0, hi - lo - 1, min(sample, hi - lo)).astype(int)]
         sig = shared_signatures(graph.complaints, idx)
-        out[comm] = (mean_jaccard(graph.complaints.loc[idx, "text"].tolist()) if sig is None
-                     else mean_signature_similarity(sig))
+        out[comm_sorted[lo]] = (mean_jaccard(texts[idx].tolist()) if sig is None
+                                else mean_signature_similarity(sig))
     return pd.Series(out, dtype=float)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 
 import numpy as np
+import pandas as pd
 
 _MAX = np.iinfo(np.uint64).max
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -156,10 +157,38 @@ def mean_jaccard(texts: list[str], k: int = 4) -> float:
     >>> mean_jaccard(["我因疫情失业无力还款", "我因疫情失业无力还款"])
     1.0
     """
-    sets = [shingles(t, k) for t in texts]
-    sims = [len(a & b) / len(a | b) for i, a in enumerate(sets) for b in sets[i + 1:]
-            if a or b]
-    return float(np.mean(sims)) if sims else 0.0
+    sims = pairwise_jaccard([shingles(t, k) for t in texts])
+    return float(np.mean(sims)) if len(sims) else 0.0
+
+
+def pairwise_jaccard(sets: list[set]) -> np.ndarray:
+    """Exact Jaccard similarity of every pair ``i < j`` of ``sets`` (row-major order),
+    pairs of two empty sets left out. Intersections are counted per element over the sets
+    that hold it (vectorised), not per pair of sets in Python.
+
+    >>> pairwise_jaccard([{"a", "b"}, {"b"}, set()]).tolist()
+    [0.5, 0.0, 0.0]
+    """
+    n = len(sets)
+    if n < 2:
+        return np.zeros(0)
+    size = np.array([len(s) for s in sets], dtype=np.int64)
+    owner = np.repeat(np.arange(n), size)
+    flat = np.empty(len(owner), dtype=object)
+    flat[:] = [x for s in sets for x in s]
+    elem = pd.factorize(flat)[0].astype(np.int64)
+    order = np.argsort(elem, kind="stable")        # owners stay ascending per element
+    elem, owner = elem[order], owner[order]
+    start = np.flatnonzero(np.r_[True, elem[1:] != elem[:-1]]) if len(elem) else elem
+    run = np.diff(np.r_[start, len(elem)])
+    after = np.repeat(run, run) - 1 - (np.arange(len(elem)) - np.repeat(start, run))
+    left = np.repeat(np.arange(len(elem)), after)
+    right = left + 1 + (np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after))
+    inter = np.bincount(owner[left] * n + owner[right], minlength=n * n).reshape(n, n)
+    i, j = np.triu_indices(n, k=1)
+    union = size[i] + size[j] - inter[i, j]
+    keep = union > 0
+    return inter[i, j][keep] / union[keep]
 
 
 def background_similarity(texts: list[str], pairs: int = 400, seed: int = 0,

@@ -9,6 +9,7 @@ duplicate rows and one report per ingest run.
 from __future__ import annotations
 
 import abc
+import contextlib
 import json
 from dataclasses import dataclass
 
@@ -161,13 +162,31 @@ class GraphStore(abc.ABC):
         """Keep one ingest report (JSON text)."""
 
     def fingerprint(self) -> str:
-        """SHA-256 over the sorted graph: the data snapshot a result was computed on."""
-        import hashlib
+        """Fingerprint of the graph: the data snapshot a result was computed on. Computed
+        inside DuckDB over :meth:`graph_sql` (see :mod:`ringgraph.store.graph_sql`), so
+        every store gives the same value for the same graph."""
+        from ringgraph.store.graph_sql import graph_fingerprint
 
-        h = hashlib.sha256()
-        for frame in (self.nodes(), self.edges()):
-            h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-        return h.hexdigest()
+        with self.graph_sql() as con:
+            return graph_fingerprint(con)
+
+    @contextlib.contextmanager
+    def graph_sql(self):
+        """A DuckDB connection in which ``nodes`` and ``edges`` are this store's graph.
+
+        This default reads the graph once into an in-memory DuckDB (what a server store
+        such as Neo4j does); the DuckDB store hands out its own tables.
+        """
+        import duckdb
+
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute("SET enable_progress_bar = false")
+            con.register("nodes", self.nodes())
+            con.register("edges", self.edges())
+            yield con
+        finally:
+            con.close()
 
     def start_run(self, run_id: str, paths: list[str]) -> None:
         """Record that an ingest run started (see :func:`require_complete`); the run's

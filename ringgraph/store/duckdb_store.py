@@ -7,6 +7,7 @@ SQL is constant text; values travel as parameters or registered DataFrames.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import duckdb
@@ -242,6 +243,11 @@ class DuckDBStore(GraphStore):
             return pd.DataFrame()
         table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
         return table.to_pandas()
+
+    @contextlib.contextmanager
+    def graph_sql(self):
+        """This store's own connection: ``nodes`` and ``edges`` are its tables."""
+        yield self.con
 
     def counts(self) -> dict[str, int]:
         out = dict(self._run("SELECT label, count(*) FROM nodes GROUP BY label ORDER BY label"))
