@@ -25,10 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-ALLEGE_NIGHT_CALL = "ALLEGE_NIGHT_CALL"
-ALLEGE_EXCESSIVE_CALLS = "ALLEGE_EXCESSIVE_CALLS"
-ALLEGE_THIRD_PARTY = "ALLEGE_THIRD_PARTY"
-ALLEGATION_CODES = (ALLEGE_NIGHT_CALL, ALLEGE_EXCESSIVE_CALLS, ALLEGE_THIRD_PARTY)
+from ringgraph.analysis.conduct.codes import (ALLEGATION_CODES,  # noqa: F401
+                                              ALLEGE_EXCESSIVE_CALLS, ALLEGE_NIGHT_CALL,
+                                              ALLEGE_THIRD_PARTY)
 
 _HOUR_NIGHT = r"(?:十一|十二|十|1[0-2])(?!\d)"
 _HOUR_DAWN = r"(?:0?[0-7]|[零一二三四五六七两])(?!\d)"
