@@ -11,8 +11,10 @@ A complaint links to the calls of its loan account, else to the calls of its deb
     ends with the visible trailing ones, and its debtor ID equals the complainant's. At
     least 4 digits must be visible, else the mask says too little.
 ``id_number``
-    No account links (blank, unreadable or no call on it): every call whose debtor ID
-    equals the complainant's resident ID (a masked ID links nothing).
+    The ticket gives no usable account (blank, or too little of it visible): every call
+    whose debtor ID equals the complainant's resident ID (a masked ID links nothing). A
+    ticket that names a loan is judged on that loan's calls only: the debtor's calls on
+    another loan say nothing about it, so a named loan without calls is ``no_logs``.
 
 The debtor's own numbers (what ``THIRD_PARTY_CONTACT`` compares a dialled number with when
 the log gives no relation) are the registered phones of the complainant (``Person`` →
@@ -43,6 +45,7 @@ WITH acct AS (
     SELECT c.complaint_id, k.i, 'id_number' AS how FROM comp c JOIN k
       ON c.debtor_id <> '' AND k.debtor_id = c.debtor_id
     WHERE c.complaint_id NOT IN (SELECT complaint_id FROM acct)
+      AND c.acct_full = '' AND NOT c.acct_masked
 )
 -- No pair twice: a ticket's account is whole or masked, never both, and by_id only takes
 -- complaints no account linked (complaint ids are unique).

@@ -17,7 +17,8 @@ anyone but the debtor. Each is one code here:
     it is filled (anything but ``self`` is a third party: family, colleague, employer,
     emergency contact, contact-list entry); when it is blank the dialled number is
     compared with the debtor's own numbers (registered and call-back phones from the
-    complaints, see :mod:`ringgraph.analysis.conduct.link`); a masked dialled number
+    complaints, see :mod:`ringgraph.analysis.conduct.link`, and any number the log labels
+    ``self`` on another call linked to the complaint); a masked dialled number
     (``138****0001``) is the debtor's when its visible digits fit one of theirs, and a third
     party's when they fit none. A blank relation with no own number known, or no dialled
     number, decides nothing: such a call is neither the debtor's nor a third party's. Its
@@ -49,7 +50,13 @@ DEFAULT_WINDOW_DAYS = 90
 # Per (complaint, linked call): the call's flags against the rules.
 FLAGS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE flagged AS
-WITH own_of AS (SELECT DISTINCT complaint_id, phone FROM own),
+WITH own_of AS (
+    SELECT complaint_id, phone FROM own
+    UNION
+    -- A number the log itself labels the debtor's own (on any linked call) is theirs.
+    SELECT l.complaint_id, k.dialled FROM links l JOIN k USING (i)
+    WHERE k.relation = 'self' AND k.dialled <> '' AND k.dialled_kind <> 'masked'
+),
 has_own AS (SELECT DISTINCT complaint_id FROM own),
 base AS (
     SELECT l.complaint_id, l.how, k.i, k.call_id, k.called_at, k.agency, k.collector_id,
