@@ -11,10 +11,11 @@ A complaint links to the calls of its loan account, else to the calls of its deb
     ends with the visible trailing ones, and its debtor ID equals the complainant's. At
     least 4 digits must be visible, else the mask says too little.
 ``id_number``
-    The ticket gives no usable account (blank, or too little of it visible): every call
-    whose debtor ID equals the complainant's resident ID (a masked ID links nothing). A
-    ticket that names a loan is judged on that loan's calls only: the debtor's calls on
-    another loan say nothing about it, so a named loan without calls is ``no_logs``.
+    No account links (blank, unreadable or no call on it): every call whose debtor ID
+    equals the complainant's resident ID (a masked ID links nothing), except calls on a
+    loan that another ticket names in full: those belong to that loan's ticket, and say
+    nothing about a ticket naming an account the log does not know (a debtor with two
+    loans who complains about the uncollected one has ``no_logs``).
 
 The debtor's own numbers (what ``THIRD_PARTY_CONTACT`` compares a dialled number with when
 the log gives no relation) are the registered phones of the complainant (``Person`` →
@@ -45,7 +46,7 @@ WITH acct AS (
     SELECT c.complaint_id, k.i, 'id_number' AS how FROM comp c JOIN k
       ON c.debtor_id <> '' AND k.debtor_id = c.debtor_id
     WHERE c.complaint_id NOT IN (SELECT complaint_id FROM acct)
-      AND c.acct_full = '' AND NOT c.acct_masked
+      AND k.loan_key NOT IN (SELECT acct_full FROM comp WHERE acct_full <> '')
 )
 -- No pair twice: a ticket's account is whole or masked, never both, and by_id only takes
 -- complaints no account linked (complaint ids are unique).
