@@ -82,6 +82,43 @@ CORPUS = [
     ("要求停息挂账，减免罚息", set()),
     ("逾期后接到催收电话，态度恶劣", set()),
     ("", set()),
+    # negation inside the phrase, not only before it
+    ("我爸从来没有接到过催收电话", set()),
+    ("我爱人没接到过他们的电话", set()),
+    # messages are no calls, unless the clause names a call too
+    ("凌晨一点给我发催收短信", set()),
+    ("深更半夜发微信语音骂人", set()),
+    ("半夜发短信又打电话", {N}),
+    # lawful hours read as lawful
+    ("晚上九点半打电话", set()),
+    ("晚上21:40还在打", set()),
+    ("晚上十点之前打过两次", set()),
+    ("早上8点半就打来了", set()),
+    ("快十二点了还在打", {N}),
+    ("都十一点多了还打电话", {N}),
+    ("上午11点打过电话", set()),
+    ("投诉某银行：22:15打来催收电话", {N}),     # a time right after a colon
+    # night words about something else than a call
+    ("压力大到半夜经常惊醒", set()),
+    ("晚上整夜睡不着", set()),
+    # counts: per day is a breach, totals over weeks are not
+    ("三个星期一共打了二十来个电话", set()),
+    ("一个月下来打了三十多次", set()),
+    ("每周打五六次电话", set()),
+    ("短时间内接连打了我六次", {E}),
+    ("一天之内打了十多次电话", {E}),
+    ("每天打十余个电话", {E}),
+    # threats and conditions not carried out
+    ("扬言再不还钱就打给我父母", set()),
+    ("说要去我单位找我领导", set()),
+    ("声称会联系我的通讯录好友", set()),
+    ("威胁我说要打给我家人，后来真的打给了我妈", {T}),
+    # family mentioned in another role
+    ("家里人帮我凑了一部分钱", set()),
+    ("我和家人商量后决定分期还款", set()),
+    ("把我欠钱的事告诉了我岳母", {T}),
+    ("打电话到我房东那里", {T}),
+    ("催收电话打到我老家去了", {T}),
 ]
 
 

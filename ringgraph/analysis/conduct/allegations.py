@@ -73,8 +73,9 @@ PATTERNS: dict[str, tuple[str, ...]] = {
 }
 _NEGATION = r"(?:没有|没(?![日完夜了])|并未|未曾|从未|从没|不曾|并非|不是|绝无|未(?!接))"
 # Said but not done: a threat or a condition ("威胁说要打给我家人", "再不还就联系你单位").
-_IRREALIS = (r"(?:说要|说会|扬言|声称|威胁要|威胁说|要挟|恐吓说|准备|打算|将要|将会|会去|就要|"
-             r"就会|如果|如不|若不|再不|否则|要是|不然|以后会|可能会)")
+_IRREALIS = (r"(?:说要|说会|称要|称会|会(?:联系|打|告诉|通知|找|去|爆)|扬言|声称|威胁要|"
+             r"威胁说|要挟|恐吓说|准备|打算|将要|将会|会去|就要|就会|如果|如不|若不|再不|否则|"
+             r"要是|不然|以后会|可能会)")
 # A night-time clause alleges a call only when it speaks of one; a message sent at night
 # (短信, 微信) is no call unless the clause also names a call.
 _CALL = r"电话|来电|致电|拨打|拨|打(?!算|工|扰|折|款|印|听|量|字)|呼叫|响|吵醒|催|骚扰|爆通"
