@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from call_fixtures import CALL_HEADERS, MOBILE, MOTHER, call, complaint, write_calls
+from call_fixtures import (ACCOUNT, CALL_HEADERS, DEBTOR, MOBILE, MOTHER, OTHER, call, complaint,
+                           write_calls)
 from conftest import write_tickets
 from etl.calls import normalize_directions, normalize_relations
 from etl.ingest import ingest
@@ -95,3 +96,15 @@ def test_id_fallback_leaves_loans_other_tickets_name(tmp_path):
         t = triage(s).set_index("complaint_id")
         assert t.loc["T00001", "link"] == "account" and t.loc["T00001", "calls_linked"] == 2
         assert t.loc["T00002", "status"] == "no_logs"
+
+
+def test_masked_account_and_masked_id_link_when_both_fit(tmp_path):
+    masked_id = DEBTOR[:6] + "*" * 8 + DEBTOR[-4:]
+    calls = [call(1, "2025-03-01 10:00"),
+             # Same visible account digits, another debtor: the ID's digits do not fit.
+             call(2, "2025-03-01 11:00", account=ACCOUNT[:6] + "0" * 6 + ACCOUNT[-4:],
+                  debtor=OTHER)]
+    shown = ACCOUNT[:6] + "******" + ACCOUNT[-4:]
+    with _store(tmp_path, calls, [complaint(id_number=masked_id, loan_account=shown)]) as s:
+        r = _row(s)
+        assert (r["link"], r["calls_linked"]) == ("masked_account", 1)
