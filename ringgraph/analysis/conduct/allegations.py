@@ -14,7 +14,14 @@ How a text is read: width folded (full-width digits), traditional characters con
 simplified, then cut into clauses at punctuation and at 但/但是/可是/却 (so "没有打给家人，
 但打到了单位" negates only its first half). A hit counts unless a negation (没有, 没, 并未,
 未曾, 从未, 不曾, 并非, 不是, 绝无, 没再) stands within the few characters before it in the
-same clause ("并未在夜间", "没有打给家人"). "未接" (missed calls) is no negation.
+same clause ("并未在夜间", "没有打给家人") or inside the phrase itself ("我妈没有接到过电话").
+"未接" (missed calls) is no negation. What a careful reader would not count either:
+
+* a threat or a condition, not a deed: 威胁说要打给我家人, 扬言, 再不还就…, 如果…;
+* for night calls, a clause that names no call (半夜经常惊醒) or only a message (半夜发短信,
+  深夜发微信), and an hour said to be before the line (晚上十点前, 晚上9点, 早上8点半);
+* for excessive calls, a total over weeks or months (两个月一共十几个电话, 一周五次) unless the
+  clause also speaks of one day or of calls in a row.
 
 Everything runs on pandas string columns over the distinct texts: no per-text Python loop
 beyond the 繁→简 conversion of each distinct text.
