@@ -22,6 +22,11 @@ One row per call placed. What each field becomes:
     Seconds from ``83``, ``83秒``, ``1分23秒``, ``1分钟``, ``00:01:23``, ``1:23``, ``1m23s``.
 ``outcome``
     ``answered``, ``no_answer``, ``busy``, ``rejected``, ``unreachable``, ``other`` or blank.
+``direction``
+    ``out`` (the collector placed the call: 呼出, 外呼, 去电, OUT, outbound …), ``in`` (the
+    debtor or someone else called in: 呼入, 来电, 回电, IN, inbound …) or blank (a log
+    without the column is a log of collection calls placed, so blank counts as ``out``);
+    words not understood are a field issue ``DIRECTION_UNKNOWN`` and stay blank.
 
 Values are mapped per distinct value (a log of millions of calls has a few dozen distinct
 relations and outcomes), everything else is column-wise: no per-row Python.
@@ -30,6 +35,7 @@ relations and outcomes), everything else is column-wise: no per-row Python.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -41,6 +47,7 @@ from etl import normalize as nz
 from etl.transfer_ids import stable_ids
 
 RELATION_UNKNOWN = "RELATION_UNKNOWN"
+DIRECTION_UNKNOWN = "DIRECTION_UNKNOWN"
 DURATION_INVALID = "DURATION_INVALID"
 CALL_UNLINKABLE = "CALL_UNLINKABLE"
 
@@ -79,6 +86,21 @@ OUTCOMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("answered", ("接通", "已接", "接听", "answered", "answer", "connected", "success", "成功",
                   "通话", "ok")),
 )
+# Direction code → words (compared casefolded, 繁→简, without spaces, "-" or "_"); whole
+# cells first, then the first word found inside ("客户来电" is inbound, "预测外呼" outbound).
+DIRECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("in", ("呼入", "来电", "回电", "客户来电", "被叫", "打入", "接入", "来话", "入", "in",
+            "inbound", "incoming", "inbound_call", "incomingcall", "inboundcall", "mt", "i",
+            "callin", "呼入电话", "进线")),
+    ("out", ("呼出", "外呼", "去电", "拨出", "主叫", "打出", "出", "out", "outbound",
+             "outgoing", "outboundcall", "outgoingcall", "callout", "o", "mo", "dialout",
+             "预测外呼", "手动外呼", "自动外呼", "点击外呼", "预览外呼", "呼出电话",
+             "predictive", "preview", "manual", "manualdial", "autodial", "progressive")),
+)
+# Words that say a number is one of the debtor's own ("本人(备用)", "本人其他号码", "SELF_2").
+_OWN_NUMBER = re.compile(r"[()（）\[\]【】<>《》:：]|其他号码|其它号码|另一号码|第二号码|备用号码|"
+                         r"备用|号码|手机号|手机|电话|副号|小号|新号|旧号|常用|另一个?|第二|其他|"
+                         r"其它|backup|alternate|alt|second|other|mobile|phone|number|no\.?")
 _ID_CONTENT = ("loan_account", "debtor_id_number", "agency", "collector_id", "called_at",
                "dialled_number", "callee_relation", "duration_s")
 
@@ -106,6 +128,9 @@ def _relation_of(word: str) -> str | None:
     for code, words in RELATIONS.items():
         if w in words:
             return code
+    bare = _OWN_NUMBER.sub("", w)
+    if bare and bare in RELATIONS["self"]:
+        return "self"
     # "借款人母亲", "紧急联系人(母亲)": a third party named inside counts before "借款人".
     for code, words in RELATIONS.items():
         if any(len(x) >= 2 and x in w for x in words):
@@ -124,6 +149,36 @@ def normalize_relations(s: pd.Series) -> pd.DataFrame:
     codes = {u: _relation_of(u) for u in pd.unique(t.to_numpy())}
     mapped = t.map(codes)
     issue = pd.Series(np.where(mapped.isna(), RELATION_UNKNOWN, ""), index=s.index, dtype=object)
+    return pd.DataFrame({"value": mapped.fillna("").astype(object), "issue": issue},
+                        index=s.index)
+
+
+def _direction_of(word: str) -> str | None:
+    """Direction code of one distinct cell (``""`` blank, ``None`` not understood)."""
+    w = _t2s().convert(word).replace(" ", "").replace("-", "").replace("_", "")
+    if not w:
+        return ""
+    for code, words in DIRECTIONS:
+        if w in {x.replace("_", "") for x in words}:
+            return code
+    for code, words in DIRECTIONS:
+        if any(len(x) >= 2 and x in w for x in words):
+            return code
+    return None
+
+
+def normalize_directions(s: pd.Series) -> pd.DataFrame:
+    """Call directions → ``value`` (``out``, ``in`` or ``""``) and ``issue``.
+
+    >>> normalize_directions(pd.Series(["呼出", "呼入", "OUT", " inbound ", "外呼", "来電",
+    ...                                 "", "？"]))["value"].tolist()
+    ['out', 'in', 'out', 'in', 'out', 'in', '', '']
+    """
+    t = _fold(s)
+    codes = {u: _direction_of(u) for u in pd.unique(t.to_numpy())}
+    mapped = t.map(codes)
+    issue = pd.Series(np.where(mapped.isna(), DIRECTION_UNKNOWN, ""), index=s.index,
+                      dtype=object)
     return pd.DataFrame({"value": mapped.fillna("").astype(object), "issue": issue},
                         index=s.index)
 
@@ -217,6 +272,8 @@ def call_rows(df: pd.DataFrame, as_of: dt.datetime
     ids = by_unique(df["debtor_id_number"], lambda u: nz.normalize_ids(u, as_of.date()))
     phones = by_unique(df["dialled_number"], nz.normalize_phones)
     rel = by_unique(df["callee_relation"], normalize_relations)
+    way = by_unique(df["direction"] if "direction" in df else pd.Series("", index=df.index),
+                    normalize_directions)
     dur = by_unique(df["duration_s"], parse_durations)
     loan = by_unique(df["loan_account"], account_keys)
     debtor = ids["value"].where(ids["kind"] == "full", "")
@@ -233,6 +290,7 @@ def call_rows(df: pd.DataFrame, as_of: dt.datetime
     issues = pd.concat([_issues(df, ids["issue"], "debtor_id_number"),
                         _issues(df, phones["issue"], "dialled_number"),
                         _issues(df, rel["issue"], "callee_relation"),
+                        _issues(df, way["issue"], "direction"),
                         _issues(df, dur["issue"], "duration_s")], ignore_index=True)
     issues = issues[issues["row"].isin(df.loc[keep, "row"])]
     calls = pd.DataFrame({
@@ -242,5 +300,6 @@ def call_rows(df: pd.DataFrame, as_of: dt.datetime
         "collector_id": by_unique(df["collector_id"], clean_series), "called_at": t["value"],
         "dialled": phones["value"], "dialled_kind": phones["kind"], "relation": rel["value"],
         "duration_s": dur["value"], "outcome": by_unique(df["outcome"], normalize_outcomes),
-        "source": df["source"], "row": df["row"].astype("int64")})
+        "source": df["source"], "row": df["row"].astype("int64"),
+        "direction": way["value"]})
     return calls[keep].reset_index(drop=True), issues.reset_index(drop=True), q

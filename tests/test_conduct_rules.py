@@ -80,7 +80,8 @@ def test_blank_relation_lets_the_dialled_number_decide(tmp_path):
     calls = [call(1, "2025-03-01 10:00", number=MOBILE),            # the debtor's own
              call(2, "2025-03-01 11:00", number=MOTHER),            # not the debtor's
              call(3, "2025-03-01 12:00", number="+86 138-1234-0001"),  # own, written oddly
-             call(4, "2025-03-01 13:00", number=MOTHER, relation="本人")]  # relation decides
+             call(4, "2025-03-01 13:00", number="+8613900000004",
+                  relation="本人")]                                   # relation decides
     with store_with(tmp_path, calls, [complaint()]) as s:
         assert _row(s)["third_party_calls"] == 1
     # A masked number in the log: its visible digits decide.

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-VIOLATION_CODES = ("NIGHT_CALL", "OVER_3_CALLS_PER_DAY", "THIRD_PARTY_CONTACT")
-ALLEGATION_CODES = ("ALLEGE_NIGHT_CALL", "ALLEGE_EXCESSIVE_CALLS", "ALLEGE_THIRD_PARTY")
-STATUSES = ("supported", "partly", "unsupported", "no_allegation", "no_logs")
+from ringgraph.analysis.conduct.codes import ALLEGATION_CODES, STATUSES, VIOLATION_CODES
+
 TRIAGE_COLUMNS = ("complaint_id", "alleged", "violations", "status")
 TARGETS = {"violations_f1": 0.98, "allegations_f1": 0.90, "status_accuracy": 0.90}
 _SPLIT = re.compile(r"[;,|\s]+")

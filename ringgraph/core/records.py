@@ -59,5 +59,6 @@ CALL_FIELDS: tuple[str, ...] = (
     "callee_relation",    # relation of the callee to the debtor (often blank)
     "duration_s",         # talk time: "83", "1分23秒", "00:01:23"
     "outcome",            # answered / no answer / busy / rejected …
+    "direction",          # outbound (呼出/外呼/OUT) or inbound (呼入/来电/IN); blank = outbound
 )
 CALL_REQUIRED: tuple[str, ...] = ("call_id", "called_at")

@@ -24,10 +24,11 @@ FIELD_ISSUE_COLUMNS = ("source", "row", "field", "reason", "message")
 DUPLICATE_COLUMNS = ("source", "row", "record_id", "kept_source", "kept_row")
 RECORD_COLUMNS = ("kind", "record_id", "content_hash", "source", "row")
 # The stored form of a collection call (etl.calls writes it): keys normalised, called_at a
-# naive Asia/Shanghai timestamp, relation and outcome as codes, provenance last.
+# naive Asia/Shanghai timestamp, relation, outcome and direction as codes (direction
+# last: it came later, and older stores gain it by ALTER TABLE at the end).
 CALL_COLUMNS = ("call_id", "loan_account", "loan_key", "debtor_id", "agency", "collector_id",
                 "called_at", "dialled", "dialled_kind", "relation", "duration_s", "outcome",
-                "source", "row")
+                "source", "row", "direction")
 
 
 def check_frames(nodes: pd.DataFrame, edges: pd.DataFrame) -> None:

@@ -38,7 +38,9 @@ _DDL = (
         call_id VARCHAR NOT NULL, loan_account VARCHAR, loan_key VARCHAR, debtor_id VARCHAR,
         agency VARCHAR, collector_id VARCHAR, called_at TIMESTAMP, dialled VARCHAR,
         dialled_kind VARCHAR, relation VARCHAR, duration_s DOUBLE, outcome VARCHAR,
-        source VARCHAR, "row" BIGINT)""",
+        source VARCHAR, "row" BIGINT, direction VARCHAR)""",
+    # Stores written before calls had a direction: the column is added (blank = outbound).
+    "ALTER TABLE calls ADD COLUMN IF NOT EXISTS direction VARCHAR",
 )
 
 # The big tables have no primary key: an anti-join insert is ~9x faster than ON CONFLICT

@@ -168,7 +168,11 @@ class DuckDBStore(GraphStore):
         # A cursor of its own: temp views and registrations never clash with the store's.
         con = self.con.cursor()
         if self._has_table("calls"):
-            con.execute("CREATE OR REPLACE TEMP VIEW k AS SELECT rowid AS i, * FROM calls")
+            # A store opened read-only from before calls had a direction: all were placed.
+            cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema"
+                                              ".columns WHERE table_name = 'calls'").fetchall()}
+            way = "" if "direction" in cols else ", '' AS direction"
+            con.execute(f"CREATE OR REPLACE TEMP VIEW k AS SELECT rowid AS i, *{way} FROM calls")
         else:
             con.register("k", self.calls().assign(i=pd.Series([], dtype="int64")))
         return con

@@ -7,8 +7,8 @@ Millions of calls as nodes would swamp the graph, so the Neo4j store keeps them 
 
 one relationship per debtor (the resident ID, or ``loan:`` + the loan account when the log
 gives no ID), collection agency, loan account and calendar day in Asia/Shanghai. The
-counts answer investigators' Cypher directly (``night`` calls placed 22:00–07:59,
-``self_calls`` and ``third_party`` by the log's relation column, ``first``/``last`` call
+counts answer investigators' Cypher directly (outbound ``night`` calls placed 22:00–07:59,
+outbound ``self_calls`` and ``third_party`` by the log's relation column, ``first``/``last`` call
 of the day); parallel lists (``call_id``, ``called_at``, ``dialled``, ``relation`` …) keep
 every call, so :meth:`calls` returns exactly the frame the DuckDB store returns and triage
 gives the same answer on both stores.
@@ -33,8 +33,10 @@ from ringgraph.store.base import CALL_COLUMNS, calls_frame
 CALLS_REL = "COLLECTION_CALLS"
 # Per-call lists kept on the relationship (Neo4j lists hold no nulls: "" for missing).
 _LISTS = ("call_id", "loan_account", "collector_id", "called_at", "dialled", "dialled_kind",
-          "relation", "duration_s", "outcome", "source", "row")
-_NIGHT = "(toInteger(substring(x, 11, 2)) >= 22 OR toInteger(substring(x, 11, 2)) < 8)"
+          "relation", "duration_s", "outcome", "source", "row", "direction")
+_HOUR = "toInteger(substring(e.called_at[i], 11, 2))"
+# Inbound calls (direction "in") break no red line: the counts are of outbound calls.
+_OUT = "range(0, size(e.call_id) - 1) WHERE e.direction[i] <> 'in'"
 
 
 def calls_cypher(cypher) -> tuple[str, str, str]:
@@ -52,9 +54,10 @@ def calls_cypher(cypher) -> tuple[str, str, str]:
         f"WITH e, r, {new} AS new "
         f"SET {appends} "
         "WITH e SET e.calls = size(e.call_id), "
-        f"e.night = size([x IN e.called_at WHERE {_NIGHT}]), "
-        "e.self_calls = size([x IN e.relation WHERE x = 'self']), "
-        "e.third_party = size([x IN e.relation WHERE x <> '' AND x <> 'self']), "
+        f"e.night = size([i IN {_OUT} AND ({_HOUR} >= 22 OR {_HOUR} < 8)]), "
+        f"e.self_calls = size([i IN {_OUT} AND e.relation[i] = 'self']), "
+        f"e.third_party = size([i IN {_OUT} AND e.relation[i] <> '' "
+        "AND e.relation[i] <> 'self']), "
         "e.first = reduce(m = e.called_at[0], x IN e.called_at | CASE WHEN x < m THEN x "
         "ELSE m END), "
         "e.last = reduce(m = e.called_at[0], x IN e.called_at | CASE WHEN x > m THEN x "

@@ -17,7 +17,8 @@ anyone but the debtor. Each is one code here:
     it is filled (anything but ``self`` is a third party: family, colleague, employer,
     emergency contact, contact-list entry); when it is blank the dialled number is
     compared with the debtor's own numbers (registered and call-back phones from the
-    complaints, see :mod:`ringgraph.analysis.conduct.link`); a masked dialled number
+    complaints, see :mod:`ringgraph.analysis.conduct.link`, and any number the log labels
+    ``self`` on another call linked to the complaint); a masked dialled number
     (``138****0001``) is the debtor's when its visible digits fit one of theirs, and a third
     party's when they fit none. A blank relation with no own number known, or no dialled
     number, decides nothing: such a call is neither the debtor's nor a third party's. Its
@@ -30,15 +31,18 @@ The window: a complaint is judged on the calls linked to it placed in the
 ``window_days`` days before it was received, ``[received_at - window_days, received_at)``;
 a complaint without a receipt time is judged on all its linked calls.
 
+Only outbound calls can break a rule: a call the log marks inbound (the debtor, or anyone,
+calling the collector: 呼入, 来电, ``IN``) counts for none of the codes, at any hour and to
+any number. A log without a direction column is a log of calls placed (blank = outbound).
+
 Everything is DuckDB SQL over the linked calls: no per-row Python.
 """
 
 from __future__ import annotations
 
-NIGHT_CALL = "NIGHT_CALL"
-OVER_3_CALLS_PER_DAY = "OVER_3_CALLS_PER_DAY"
-THIRD_PARTY_CONTACT = "THIRD_PARTY_CONTACT"
-RULE_CODES = (NIGHT_CALL, OVER_3_CALLS_PER_DAY, THIRD_PARTY_CONTACT)
+from ringgraph.analysis.conduct.codes import (NIGHT_CALL, OVER_3_CALLS_PER_DAY,  # noqa: F401
+                                              THIRD_PARTY_CONTACT)
+from ringgraph.analysis.conduct.codes import VIOLATION_CODES as RULE_CODES
 NIGHT_STARTS, NIGHT_ENDS = 22, 8     # hours: [22:00, 24:00) and [00:00, 08:00)
 MAX_CALLS_PER_DAY = 3
 DEFAULT_WINDOW_DAYS = 90
@@ -46,12 +50,20 @@ DEFAULT_WINDOW_DAYS = 90
 # Per (complaint, linked call): the call's flags against the rules.
 FLAGS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE flagged AS
-WITH own_of AS (SELECT DISTINCT complaint_id, phone FROM own),
+WITH own_of AS (
+    SELECT complaint_id, phone FROM own
+    UNION
+    -- A number the log itself labels the debtor's own (on any linked call) is theirs.
+    SELECT l.complaint_id, k.dialled FROM links l JOIN k USING (i)
+    WHERE k.relation = 'self' AND k.dialled <> '' AND k.dialled_kind <> 'masked'
+),
 has_own AS (SELECT DISTINCT complaint_id FROM own),
 base AS (
     SELECT l.complaint_id, l.how, k.i, k.call_id, k.called_at, k.agency, k.collector_id,
         k.relation, k.dialled, k.dialled_kind, c.received_at,
-        (hour(k.called_at) >= {NIGHT_STARTS} OR hour(k.called_at) < {NIGHT_ENDS}) AS night,
+        coalesce(k.direction, '') <> 'in' AS outbound,
+        outbound AND (hour(k.called_at) >= {NIGHT_STARTS} OR hour(k.called_at) < {NIGHT_ENDS})
+            AS night,
         EXISTS (SELECT 1 FROM own_of o WHERE o.complaint_id = l.complaint_id
             AND (o.phone = k.dialled OR (k.dialled_kind = 'masked'
                  AND o.phone LIKE '+86' || replace(substr(k.dialled, 8), '*', '_'))))
@@ -61,9 +73,9 @@ base AS (
     LEFT JOIN has_own h ON h.complaint_id = l.complaint_id
 )
 SELECT *,
-    relation = 'self' OR (relation = '' AND dialled_own) AS to_self,
-    (relation NOT IN ('', 'self')) OR (relation = '' AND NOT dialled_own AND knows_own
-        AND dialled <> '') AS third,
+    outbound AND (relation = 'self' OR (relation = '' AND dialled_own)) AS to_self,
+    outbound AND ((relation NOT IN ('', 'self')) OR (relation = '' AND NOT dialled_own
+        AND knows_own AND dialled <> '')) AS third,
     received_at IS NULL OR (called_at >= received_at - to_days(CAST(? AS INTEGER))
         AND called_at < received_at) AS in_window
 FROM base
@@ -121,13 +133,15 @@ WITH ctx AS (
 calls AS (
     SELECT k.*, coalesce(x.dialled_own, false) AS dialled_own,
         coalesce(x.knows_own, false) AS knows_own,
-        (hour(k.called_at) >= {NIGHT_STARTS} OR hour(k.called_at) < {NIGHT_ENDS}) AS night
+        coalesce(k.direction, '') <> 'in' AS outbound,
+        outbound AND (hour(k.called_at) >= {NIGHT_STARTS} OR hour(k.called_at) < {NIGHT_ENDS})
+            AS night
     FROM k LEFT JOIN ctx x USING (i)
 ),
 judged AS (
-    SELECT *, relation = 'self' OR (relation = '' AND dialled_own) AS to_self,
-        (relation NOT IN ('', 'self')) OR (relation = '' AND NOT dialled_own AND knows_own
-            AND dialled <> '') AS third
+    SELECT *, outbound AND (relation = 'self' OR (relation = '' AND dialled_own)) AS to_self,
+        outbound AND ((relation NOT IN ('', 'self')) OR (relation = '' AND NOT dialled_own
+            AND knows_own AND dialled <> '')) AS third
     FROM calls
 ),
 nth AS (

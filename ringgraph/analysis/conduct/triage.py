@@ -33,14 +33,11 @@ import pandas as pd
 
 from ringgraph.analysis.conduct import allegations as al
 from ringgraph.analysis.conduct import rules as r
+from ringgraph.analysis.conduct.codes import MIRROR, STATUSES  # noqa: F401
 from ringgraph.analysis.conduct.link import LINK_SQL, complaint_facts
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.store.base import GraphStore
 
-STATUSES = ("supported", "partly", "unsupported", "no_allegation", "no_logs")
-MIRROR = {al.ALLEGE_NIGHT_CALL: r.NIGHT_CALL,
-          al.ALLEGE_EXCESSIVE_CALLS: r.OVER_3_CALLS_PER_DAY,
-          al.ALLEGE_THIRD_PARTY: r.THIRD_PARTY_CONTACT}
 _COUNT_OF = {r.NIGHT_CALL: "night_calls", r.OVER_3_CALLS_PER_DAY: "over3_days",
              r.THIRD_PARTY_CONTACT: "third_party_calls"}
 TRIAGE_COLUMNS = ("complaint_id", "alleged", "violations", "status", "link", "calls_linked",
