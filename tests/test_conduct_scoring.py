@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -161,3 +162,33 @@ def test_pack_without_call_logs_has_no_grievances(scen, tmp_path):
                              make_zip=False)
     assert not (folder / "grievances.csv").exists()
     assert "团伙内的真实诉求" not in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_grievance_section_escapes_and_masks_what_the_log_says(scen):
+    """A hostile agency name in the call log is shown as text in the report, never markup,
+    and the borrower shows masked."""
+    from ringgraph.case.extract import collect_case
+    from ringgraph.evidence.grievances import genuine_grievances
+    from ringgraph.evidence.pii_modes import make_redactor
+    from ringgraph.evidence.report_html import render_html
+    from ringgraph.evidence.report_model import Report
+
+    _, _, out = scen
+    db, res = out["calls"]
+    result = RingResult.from_json(res / "rings.json")
+    with DuckDBStore(db, read_only=True) as store:
+        cases = [collect_case(store, result, r.ring_id) for r in result.flagged()]
+    case = next(c for c in cases if c.grievances is not None and len(c.grievances))
+    case.grievances = case.grievances.assign(agency="<script>alert(1)</script>催收")
+    red = make_redactor("masked")
+    red.prepare(case.nodes)
+    # The section reads only the case and the PII mode of the report's inputs.
+    section = genuine_grievances(SimpleNamespace(case=case, red=red))
+    html = render_html(Report("t", "s", "masked", [section], "f"))
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    filer = case.filer()
+    for cid in case.grievances["complaint_id"]:
+        person = filer.get(cid, "")
+        raw_id = person.split("|")[0]
+        if person and len(raw_id) == 18:
+            assert raw_id not in html
