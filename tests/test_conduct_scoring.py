@@ -119,6 +119,11 @@ def test_a_borrower_counts_once_and_codes_must_match():
                  ("C5", "", "no_allegation")])
     f = scripted_features(c, borrower, t)
     assert f.loc[0, "logged_borrowers"] == 4 and f.loc[0, "scripted_borrowers"] == 1
+    # P0's logs back one of her complaints: she is a genuine grievance, not a script.
+    t.loc[1, "status"] = "supported"
+    f = scripted_features(c, borrower, t)
+    assert f.loc[0, "genuine_borrowers"] == 1 and f.loc[0, "scripted_borrowers"] == 1
+    assert f.loc[0, "scripted_allegation"] != "ALLEGE_NIGHT_CALL"
 
 
 def test_pack_lists_genuine_grievances_masked(scen, tmp_path):

@@ -16,8 +16,8 @@ show. It counts as misconduct evidence only when
 Full marks at ``SCRIPTED_FULL_BORROWERS`` (5) such borrowers; the component's weight is
 ``ScoreParams.weights["scripted"]`` when given, else ``SCRIPTED_WEIGHT``.
 
-A member whose grievance the logs support (status ``supported`` or ``partly``) never adds
-to the score: she is counted only in the denominator (borrowers the logs can check), so a
+A member whose grievance the logs support (status ``supported`` or ``partly``, on any of
+her complaints) never adds to the score: she is counted only in the denominator (borrowers the logs can check), so a
 ring with many genuine grievances scores *less* on this component, and she is listed
 apart in reports and packs as a genuine grievance inside the ring.
 
@@ -79,9 +79,12 @@ def scripted_features(community: pd.Series, borrower: pd.Series,
     c = pd.DataFrame({"community": community, "borrower": borrower}).join(t, how="inner")
     c = c[(c["community"] >= 0) & (c["status"] != "no_logs")]
     out = pd.DataFrame({"logged_borrowers": c.groupby("community")["borrower"].nunique()})
-    out["genuine_borrowers"] = (c[c["status"].isin(GENUINE)]
-                                .groupby("community")["borrower"].nunique())
-    un = c[c["status"] == "unsupported"]
+    genuine = c[c["status"].isin(GENUINE)]
+    out["genuine_borrowers"] = genuine.groupby("community")["borrower"].nunique()
+    # A borrower the logs back on any complaint is a genuine grievance, never a script.
+    backed = pd.MultiIndex.from_frame(genuine[["community", "borrower"]])
+    un = c[(c["status"] == "unsupported")
+           & ~pd.MultiIndex.from_frame(c[["community", "borrower"]]).isin(backed)]
     parts = [un[un["alleged"].str.contains(code, regex=False)].assign(code=code)
              for code in al.ALLEGATION_CODES]
     per = pd.concat(parts).groupby(["community", "code"])["borrower"].nunique()
