@@ -75,6 +75,9 @@ _EXPORTS = {
     "conduct": "ringgraph.analysis.conduct.triage",
     "agency_compliance": "ringgraph.analysis.conduct.triage",
     "allegations": "ringgraph.analysis.conduct.allegations",
+    "complaint_calls": "ringgraph.analysis.conduct.calls_of",
+    "calls_timeline_plot": "ringgraph.viz.conduct_plots",
+    "agency_plot": "ringgraph.viz.conduct_plots",
 }
 
 

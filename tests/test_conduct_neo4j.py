@@ -52,3 +52,24 @@ def test_neo4j_triage_equals_duckdb(tmp_path, neo4j):
                                         ("甲催收公司", "2025-03-01", 5, 1, 0),
                                         ("甲催收公司", "2025-03-02", 1, 0, 0)]
     assert "Debtor" not in str(counts) and "COLLECTION_CALLS" not in counts
+
+
+def test_neo4j_detect_scores_scripted_grievances_like_duckdb(tmp_path, neo4j):
+    """Detection on Neo4j reads the call logs too: same rings, points and reasons."""
+    from ringgraph.analysis.pipeline import detect_rings
+    from ringgraph.cli import main
+
+    scen = tmp_path / "scen"
+    assert main(["simulate", "-n", "600", "-s", "223", "--call-logs", "-o", str(scen)]) == 0
+    with DuckDBStore(tmp_path / "s.duckdb") as duck:
+        ingest([scen / "exports"], duck)
+        want = detect_rings(duck, "leiden")
+        n_calls = duck.call_count()
+    with neo4j.store() as store:
+        ingest([scen / "exports"], store)
+        got = detect_rings(store, "leiden")
+        assert store.call_count() == n_calls > 0
+    assert "scripted" in got.scoring and got.scoring == want.scoring
+    assert [(r.complaint_ids, r.score, r.points, r.reasons) for r in got.rings] == \
+        [(r.complaint_ids, r.score, r.points, r.reasons) for r in want.rings]
+    assert any("scripted_borrowers" in r.features for r in got.rings)

@@ -217,8 +217,8 @@ def test_every_pack_file_comes_from_one_registered_writer(packs):
     from ringgraph.evidence.writers import writers
 
     ws = writers()
-    assert {w.name for w in ws} == {"tables", "graphml", "ring.json", "figures", "network",
-                                    "html", "pdf"}
+    assert {w.name for w in ws} == {"tables", "grievances", "graphml", "ring.json", "figures",
+                                    "network", "html", "pdf"}
     owners = [n for w in ws for n in w.files]
     assert len(owners) == len(set(owners))  # one writer per file
     assert [w.name for w in ws][-2:] == ["html", "pdf"]  # reports last: they list the files

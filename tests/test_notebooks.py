@@ -170,3 +170,13 @@ def test_03_and_04_show_stable_ids_left_aligned_tables_and_record_a_verdict(tmp_
     with DuckDBStore(tmp_path / "work" / "demo" / "ringgraph.duckdb", read_only=True) as s:
         v = s.verdicts()
     assert v.iloc[-1][["ring_id", "verdict"]].tolist() == [ring_id, "confirmed"]
+
+
+def test_08_shows_a_complaint_timeline_and_the_agency_chart(tmp_path):
+    """The conduct notebook on a small scenario with call logs: both plots drawn, and the
+    complaint's verdict printed with its codes."""
+    nb = _execute("08_collection_conduct.ipynb", tmp_path, COMPLAINTS=800)
+    images = [o for o in _outputs(nb) if "image/png" in o.get("data", {})]
+    text = "".join(o.get("text", "") for o in _outputs(nb, "stream"))
+    assert len(images) == 2
+    assert "calls in the store" in text and "alleges" in text and "→" in text

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 
 from ringgraph.core import model as m
+from ringgraph.analysis.conduct.scripted import add_scripted, scripted_params
+from ringgraph.analysis.conduct.triage import triage
 from ringgraph.analysis.detect.base import BaseDetector
 from ringgraph.core.progress import SILENT, Progress
 from ringgraph.analysis.project import ComplaintGraph, project
@@ -32,8 +34,13 @@ def identifier_names(store: GraphStore) -> dict[tuple[str, str], str]:
 def find_rings(graph: ComplaintGraph, detector: BaseDetector,
                score_params: ScoreParams | None = None,
                names: dict | None = None, data_fingerprint: str = "",
-               progress: Progress = SILENT) -> RingResult:
+               progress: Progress = SILENT, triage: pd.DataFrame | None = None
+               ) -> RingResult:
     """Fit ``detector`` on ``graph``, score every community and rank them.
+
+    ``triage`` (:func:`ringgraph.analysis.conduct.triage.triage` of the same store) adds
+    the ``scripted`` misconduct component (:mod:`ringgraph.analysis.conduct.scripted`);
+    without it the result is exactly that of a store without call logs.
 
     Rings are ranked by score (ties: first complaint id) and numbered ``RG0001``… in that
     order, so the same input and parameters always give the same ids. Communities too
@@ -49,6 +56,9 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
         feats, shared = community_features(graph, labels, score_params)
         t.advance()
         points = score_components(feats, score_params)
+        if triage is not None:
+            feats, points = add_scripted(feats, points, graph.complaints, labels, triage,
+                                         score_params)
         total = points.sum(axis=1).round(4)
         t.advance()
     candidates = feats.index[feats["borrowers"] >= score_params.min_borrowers]
@@ -84,10 +94,14 @@ def find_rings(graph: ComplaintGraph, detector: BaseDetector,
                   reasons=[r.to_dict() for r in reasons], shared_identifiers=top)
              for i, (tot, members, flagged, f, pts, reasons, top)
              in enumerate(scored, start=1)]
+    scoring = score_params.to_dict()
+    if triage is not None:
+        scoring["scripted"] = scripted_params(score_params)
+        scoring["weights"] = dict(scoring["weights"], scripted=scoring["scripted"]["weight"])
     return RingResult(
         detector=detector.name, params=detector.get_params(),
         seed=int(detector.get_params().get("seed", 0)), projection=graph.params.to_dict(),
-        scoring=score_params.to_dict(), graph_fingerprint=graph.fingerprint(),
+        scoring=scoring, graph_fingerprint=graph.fingerprint(),
         data_fingerprint=data_fingerprint, n_complaints=graph.n, rings=rings)
 
 
@@ -141,8 +155,11 @@ def detect_rings(store: GraphStore, detector: str | BaseDetector = "leiden", *,
     if det.engine == "gds":
         det.bind(store)
     graph = project(store, projection, progress=progress)
+    # Call logs, when ingested, add the scripted-grievance evidence; none → no change.
+    conduct = triage(store, progress=progress) if store.call_count() else None
     result = find_rings(graph, det, score_params, identifier_names(store),
-                        data_fingerprint=store.fingerprint(), progress=progress)
+                        data_fingerprint=store.fingerprint(), progress=progress,
+                        triage=conduct)
     # Hooks of the verdict loop (issue 15): learned score, stable ids, verdicts.
     if scorer is not None:
         scorer.rescore(result, score_params)

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from ringgraph.core import model as m
+from ringgraph.analysis.conduct.scripted import scripted_text
 from ringgraph.analysis.project import CERT
 from ringgraph.analysis.score import (CONTEXT, MATERIAL_TYPES, MISCONDUCT, REPRESENTATION_TYPES,
                                       TYPE_NAMES, display_ident)
@@ -150,4 +151,10 @@ def _misconduct_reasons(feats, points, top, shown) -> list[Reason]:
             f"provinces",
             {"share": feats["burst_share"], "first_at": feats["first_at"],
              "last_at": feats["last_at"]}))
+    if points.get("scripted", 0) > 0:
+        zh, en = scripted_text(feats)
+        out.append(_reason(
+            MISCONDUCT, "scripted_grievance", points["scripted"], zh, en,
+            {k: feats[k] for k in ("scripted_allegation", "scripted_borrowers",
+                                   "logged_borrowers", "scripted_share", "genuine_borrowers")}))
     return out

@@ -30,6 +30,11 @@ templates         misconduct  0.15    mean character-4-gram Jaccard of the texts
                                       above the data's background (random pairs)
 burst             misconduct  0.10    all complaints within 30 days, from ≥ 3 provinces
                                       (nothing until half of them are)
+scripted          misconduct  0.15    only with call logs ingested: ≥ 5 borrowers allege
+                                      one kind of collection breach the lender's own
+                                      logs contradict, ≥ 50 % of the members the logs
+                                      can check (nothing below 3 borrowers or 50 %;
+                                      :mod:`ringgraph.analysis.conduct.scripted`)
 ================  ==========  ======  ===============================================
 
 A community is flagged only when its score reaches ``threshold``, it spans at least
@@ -51,6 +56,7 @@ from ringgraph.core import model as m
 from ringgraph.core import redact as pii
 from ringgraph.analysis.project import CERT, ComplaintGraph
 from ringgraph.core.settings import ScoreParams  # noqa: F401 - part of this module's API
+from ringgraph.analysis.conduct.scripted import is_scripted
 from ringgraph.analysis.signals import (burst_share, handover_borrowers, link_density,
                                        pressure, template_background, template_similarity)
 
@@ -82,7 +88,8 @@ CONTEXT = "context"
 MISCONDUCT = "misconduct"
 COMPONENT_KIND = {"sharing": CONTEXT, "spread": CONTEXT, "representation": CONTEXT,
                   "fees": CONTEXT, "material": MISCONDUCT, "handover": MISCONDUCT,
-                  "demands": MISCONDUCT, "templates": MISCONDUCT, "burst": MISCONDUCT}
+                  "demands": MISCONDUCT, "templates": MISCONDUCT, "burst": MISCONDUCT,
+                  "scripted": MISCONDUCT}
 CHANNEL_TYPES = (m.PHONE, m.DEVICE, m.IP, m.AGENT, m.ORG)
 MATERIAL_TYPES = (m.DOCUMENT, CERT)
 REPRESENTATION_TYPES = (m.AGENT, m.ORG)
@@ -269,6 +276,9 @@ def evidence_kinds(feats: dict, params: "ScoreParams | None" = None) -> list[str
         kinds.append("template_texts")
     if feats["burst_share"] >= 0.6 and feats["provinces"] >= 3 and feats["complaints"] >= 3:
         kinds.append("burst_across_provinces")
+    # Only present when the store holds call logs (ringgraph.analysis.conduct.scripted).
+    if is_scripted(feats):
+        kinds.append("scripted_grievance")
     return kinds
 
 

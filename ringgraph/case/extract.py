@@ -22,6 +22,7 @@ from ringgraph.core import model as m
 from ringgraph.core.borrowers import UNIDENTIFIED, count_borrowers, unidentified
 from ringgraph.core.model import props_of
 from ringgraph.analysis.result import Ring, RingResult
+from ringgraph.analysis.conduct.scripted import store_grievances
 from ringgraph.store.base import GraphStore
 from ringgraph.core.errors import EvidenceError
 
@@ -62,6 +63,11 @@ class CaseData:
         The store's fingerprint (SHA-256 over the sorted graph) when the pack was made.
     min_fee : float
         Smallest transfer counted as a fee.
+    grievances : DataFrame or None
+        Triage rows (:data:`~ringgraph.analysis.conduct.triage.TRIAGE_COLUMNS`) of the
+        ring's complaints whose grievance the call logs support (``supported`` or
+        ``partly``): genuine grievances inside the ring. ``None`` when the store holds no
+        call logs (nothing was checked).
     """
 
     ring: Ring
@@ -72,6 +78,7 @@ class CaseData:
     store_kind: str
     snapshot: str
     min_fee: float
+    grievances: pd.DataFrame | None = None
     _props: dict = field(default_factory=dict, repr=False)
     _name_map: dict = field(default_factory=dict, repr=False)
 
@@ -264,7 +271,8 @@ def collect_case(store: GraphStore, result: RingResult, ring_id: str,
     return CaseData(ring=ring, result=result, nodes=nodes, edges=edges,
                     usage=store_usage(store, all_edges, nodes),
                     store_kind=store_kind or getattr(store, "name", "unknown"),
-                    snapshot=snapshot, min_fee=min_fee)
+                    snapshot=snapshot, min_fee=min_fee,
+                    grievances=store_grievances(store, ring.complaint_ids))
 
 
 def _ring_of(result: RingResult, ring_id: str) -> Ring:

@@ -59,6 +59,12 @@ class PackContext:
         return i2_table(self.links)
 
     @cached_property
+    def grievances(self) -> pd.DataFrame | None:
+        from ringgraph.evidence.grievances import grievances_table
+
+        return grievances_table(self.case, self.red)
+
+    @cached_property
     def record(self) -> dict:
         return ring_record(self.case, self.red)
 

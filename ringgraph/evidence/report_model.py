@@ -32,6 +32,7 @@ COMPONENT_TEXT = {
     "material": "材料复用 material reuse", "representation": "集中代理 representation",
     "fees": "共用收款账户 shared fee accounts", "demands": "施压诉求 pressure demands",
     "templates": "模板话术 template texts", "burst": "集中爆发 burst",
+    "scripted": "通话记录否定的雷同诉由 scripted grievance (call logs contradict)",
 }
 
 

@@ -1,8 +1,8 @@
 """The sections of the case report, one function each, in the order they appear.
 
 Each function reads a :class:`~ringgraph.evidence.report_model.ReportInputs` and returns
-one :class:`~ringgraph.evidence.report_model.Section`; :data:`SECTIONS` is the report's
-order. Values are plain text; escaping is the renderers' job.
+one :class:`~ringgraph.evidence.report_model.Section` (or ``None``: nothing to say, as
+the genuine grievances without call logs); :data:`SECTIONS` is the report's order. Values are plain text; escaping is the renderers' job.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from ringgraph.core.borrowers import DEFINITION
 from ringgraph.case.texts import side_by_side
 from ringgraph.case.extract import documents_reuse
 from ringgraph.case.extract import CaseData
+from ringgraph.evidence.grievances import genuine_grievances
 from ringgraph.evidence.pii_modes import Redactor
 from ringgraph.evidence.report_model import (COMPONENT_TEXT, MODE_TEXT, Bullets, Compare,
                                              Figure, KeyValues, Paragraph, Report,
@@ -352,11 +353,16 @@ def provenance_notes(x: ReportInputs) -> Section:
     return s
 
 
-SECTIONS = (summary, organisers, members, linking_identifiers, complaint_list, material,
+SECTIONS = (summary, organisers, members, linking_identifiers, complaint_list,
+            genuine_grievances, material,
             templates, timeline, province_table, amounts, detector, reasons,
             provenance_notes)
 
 __all__ = ["SECTIONS"]
+
+
+def _sections(x: ReportInputs) -> list[Section]:
+    return [s for s in (section(x) for section in SECTIONS) if s is not None]
 
 
 def build_report(case: CaseData, red: Redactor, complaints: pd.DataFrame,
@@ -387,6 +393,6 @@ def build_report(case: CaseData, red: Redactor, complaints: pd.DataFrame,
         subtitle=(f"{orgs_text + ' · ' if orgs_text else ''}{len(complaints)} 投诉 complaints · "
                   f"{x.n_borrowers} 借款人 borrowers · {provinces.nunique()} 省份 provinces · "
                   f"得分 score {r.score:.2f}"),
-        mode=red.mode, sections=[section(x) for section in SECTIONS],
+        mode=red.mode, sections=_sections(x),
         footer=(f"ringgraph {provenance['tool_version']} · {r.ring_id} · PII {red.mode} · "
                 f"snapshot {case.snapshot[:16]}…"))

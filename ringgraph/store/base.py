@@ -220,6 +220,13 @@ class GraphStore(abc.ABC):
         """Every call (``CALL_COLUMNS``, ``called_at`` as ``datetime64``), by ``call_id``."""
         raise NotImplementedError(f"{self.name} store keeps no call logs")
 
+    def call_count(self) -> int:
+        """How many calls the store holds (0: no call logs ingested)."""
+        try:
+            return len(self.calls())
+        except NotImplementedError:
+            return 0
+
     def calls_connection(self):
         """A DuckDB connection whose view ``k`` holds every call (``CALL_COLUMNS`` plus
         ``i``, a row number): where triage's SQL runs. Default: :meth:`calls` in a fresh

@@ -164,6 +164,11 @@ class DuckDBStore(GraphStore):
             return calls_frame(pd.DataFrame(columns=list(CALL_COLUMNS)))
         return calls_frame(self._df(_READ_CALLS))
 
+    def call_count(self) -> int:
+        if not self._has_table("calls"):
+            return 0
+        return int(self._run("SELECT count(*) FROM calls")[0][0])
+
     def calls_connection(self):
         # A cursor of its own: temp views and registrations never clash with the store's.
         con = self.con.cursor()

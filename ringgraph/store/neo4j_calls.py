@@ -116,5 +116,8 @@ class CallLogMixin:
         frame = calls_frame(calls_from_rows(self._read(read)))
         return frame.sort_values("call_id", kind="stable").reset_index(drop=True)
 
+    def call_count(self) -> int:
+        return self._call_count()
+
     def _call_count(self) -> int:
         return int(self._read(calls_cypher(self.cypher)[2])[0][0])
