@@ -120,6 +120,10 @@ def _said(code: str, m: pd.DataFrame, clause: pd.Series) -> pd.Series:
     elif code == ALLEGE_EXCESSIVE_CALLS:
         ok &= ~clause.str.contains(_LONG_PERIOD, regex=True) | clause.str.contains(
             _DAY, regex=True)
+        # "频繁骚扰我家属": many calls to the family are third-party contact, not more than
+        # three a day to the debtor's own numbers.
+        ok &= ~post.str.contains(r"^\s*(?:电话|来电)?\s*(?:打给|打到|给|到|去)?\s*"
+                                 r"(?:我的?|本人的?)?" + _REL, regex=True)
     return ok
 
 
@@ -169,7 +173,7 @@ def allegations(texts: pd.Series) -> pd.DataFrame:
             if not may.any():
                 continue
             m = clauses[may].str.extract(
-                f"(?P<pre>.{{0,{_BEFORE}}}?)(?P<hit>{pat})(?P<post>.{{0,4}})")
+                f"(?P<pre>.{{0,{_BEFORE}}}?)(?P<hit>{pat})(?P<post>.{{0,10}})")
             hit = (m["hit"].notna() & _said(code, m, clauses[may])).to_numpy()
             if hit.any():
                 parts.append(pd.DataFrame({"pos": clauses.index[may][hit],
