@@ -16,11 +16,10 @@ import pandas as pd
 from ringgraph.core import model as m
 from ringgraph.core.errors import OutputError
 from ringgraph.core.progress import SILENT, Progress
-from ringgraph.store.duckdb_sql import (_DDL, _INSERT_DUPLICATES, _INSERT_EDGES,  # noqa: F401
-                                         _INSERT_ISSUES, _INSERT_NODES, _INSERT_QUARANTINE,
-                                         _INSERT_RECORDS, _KNOWN_RECORDS, _REVIEW_DDL,
-                                         _TABLE_QUERIES)
-from ringgraph.store.duckdb_sql import _INSERT_CALLS, _READ_CALLS
+from ringgraph.store.duckdb_sql import (_DDL, _INSERT_CALLS, _INSERT_DUPLICATES,  # noqa: F401
+                                         _INSERT_EDGES, _INSERT_ISSUES, _INSERT_NODES,
+                                         _INSERT_QUARANTINE, _INSERT_RECORDS, _KNOWN_RECORDS,
+                                         _READ_CALLS, _REVIEW_DDL, _TABLE_QUERIES)
 from ringgraph.store.base import (DUPLICATE_COLUMNS, FIELD_ISSUE_COLUMNS, QUARANTINE_COLUMNS,
                    RECORD_COLUMNS, GraphStore, StoreError, WriteStats, check_frames,
                    first_of_each)
