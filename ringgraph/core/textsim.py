@@ -191,6 +191,14 @@ def pairwise_jaccard(sets: list[set]) -> np.ndarray:
     return inter[i, j][keep] / union[keep]
 
 
+def _random_pairs(n: int, pairs: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``pairs`` random pairs of distinct indices below ``n`` (the same pairs for texts and
+    for their signatures, so both background estimates compare like with like)."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n, pairs)
+    return a, (a + rng.integers(1, n, pairs)) % n
+
+
 def background_similarity(texts: list[str], pairs: int = 400, seed: int = 0,
                           k: int = 4) -> float:
     """Mean Jaccard similarity of ``pairs`` random pairs of distinct texts: how alike
@@ -202,9 +210,7 @@ def background_similarity(texts: list[str], pairs: int = 400, seed: int = 0,
     n = len(texts)
     if n < 2:
         return 0.0
-    rng = np.random.default_rng(seed)
-    a = rng.integers(0, n, pairs)
-    b = (a + rng.integers(1, n, pairs)) % n
+    a, b = _random_pairs(n, pairs, seed)
     sims = []
     for i, j in zip(a.tolist(), b.tolist()):
         x, y = shingles(texts[i], k), shingles(texts[j], k)
@@ -269,9 +275,7 @@ def background_signature_similarity(sig: np.ndarray, pairs: int = 400, seed: int
     n = len(sig)
     if n < 2:
         return 0.0
-    rng = np.random.default_rng(seed)
-    a = rng.integers(0, n, pairs)
-    b = (a + rng.integers(1, n, pairs)) % n
+    a, b = _random_pairs(n, pairs, seed)
     both_blank = (sig[a] == _MAX).all(axis=1) & (sig[b] == _MAX).all(axis=1)
     sims = estimate_similarity(sig, a, b)[~both_blank]
     return float(sims.mean()) if len(sims) else 0.0
