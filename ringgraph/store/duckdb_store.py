@@ -121,41 +121,25 @@ class DuckDBStore(GraphStore):
         check_frames(nodes, edges)
         nodes = first_of_each(_typed(nodes, m.NODE_COLUMNS), ["label", "key"])
         edges = first_of_each(_typed(edges, m.EDGE_COLUMNS), list(m.EDGE_COLUMNS[:6]))
-        self._run("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             with progress.task("writing nodes", total=len(nodes)) as t:
                 n = self._insert(_INSERT_NODES, nodes, t)
             with progress.task("writing relationships", total=len(edges)) as t:
                 e = self._insert(_INSERT_EDGES, edges, t)
-            self._run("COMMIT")
-        except BaseException as exc:
-            self._rollback(exc)
-            raise
         return WriteStats(nodes_added=n, edges_added=e)
 
     def write_bookkeeping(self, quarantine: pd.DataFrame, field_issues: pd.DataFrame,
                           duplicates: pd.DataFrame, records: pd.DataFrame) -> None:
-        self._run("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self._insert(_INSERT_QUARANTINE, _typed(quarantine, QUARANTINE_COLUMNS))
             self._insert(_INSERT_ISSUES, _typed(field_issues, FIELD_ISSUE_COLUMNS))
             self._insert(_INSERT_DUPLICATES, _typed(duplicates, DUPLICATE_COLUMNS))
             self._insert(_INSERT_RECORDS, _typed(records, RECORD_COLUMNS))
-            self._run("COMMIT")
-        except BaseException as exc:
-            self._rollback(exc)
-            raise
 
     def write_calls(self, calls: pd.DataFrame, progress: Progress = SILENT) -> int:
         frame = calls_frame(calls)
-        self._run("BEGIN TRANSACTION")
-        try:
-            with progress.task("writing calls", total=len(frame)) as t:
-                n = self._insert(_INSERT_CALLS, frame, t)
-            self._run("COMMIT")
-        except BaseException as exc:
-            self._rollback(exc)
-            raise
+        with self._transaction(), progress.task("writing calls", total=len(frame)) as t:
+            n = self._insert(_INSERT_CALLS, frame, t)
         return n
 
     def calls(self) -> pd.DataFrame:
@@ -180,6 +164,18 @@ class DuckDBStore(GraphStore):
         else:
             con.register("k", self.calls().assign(i=pd.Series([], dtype="int64")))
         return con
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """One transaction: committed when the block ends, rolled back (see
+        :meth:`_rollback`) when it raises."""
+        self._run("BEGIN TRANSACTION")
+        try:
+            yield
+            self._run("COMMIT")
+        except BaseException as exc:
+            self._rollback(exc)
+            raise
 
     def _rollback(self, exc: BaseException) -> None:
         """Roll back after ``exc``; raise a one-line :class:`OutputError` when the cause
